@@ -1,0 +1,61 @@
+import { resolve } from 'node:path';
+
+/** Everything the server reads from the environment, validated once at start. */
+export interface Config {
+  host: string;
+  port: number;
+  dataDir: string;
+  /** Postgres URL; undefined → embedded PGlite in `${dataDir}/pglite`. */
+  databaseUrl: string | undefined;
+  logLevel: string;
+  sync: {
+    maxMessageBytes: number;
+    maxBufferedBytes: number;
+    heartbeatIntervalMs: number;
+    unloadDelayMs: number;
+    commitWindowMs: number;
+    compactMaxUpdates: number;
+    compactMaxBytes: number;
+  };
+  shutdownTimeoutMs: number;
+  /** Folder with the built web app (vite build output). */
+  webDir: string;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, name: string, fallback: number, min: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) {
+    throw new ConfigError(`${name} must be an integer ≥ ${min}, got "${raw}"`);
+  }
+  return value;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const dataDir = resolve(env.DATA_DIR || './data');
+  return {
+    host: env.HOST || '127.0.0.1',
+    port: int(env, 'PORT', 8080, 0),
+    dataDir,
+    databaseUrl: env.DATABASE_URL || undefined,
+    logLevel: env.LOG_LEVEL || 'info',
+    sync: {
+      maxMessageBytes: int(env, 'MAX_MESSAGE_BYTES', 16 * 1024 * 1024, 1024),
+      maxBufferedBytes: int(env, 'MAX_BUFFERED_BYTES', 8 * 1024 * 1024, 1024),
+      heartbeatIntervalMs: int(env, 'HEARTBEAT_INTERVAL_MS', 30_000, 10),
+      unloadDelayMs: int(env, 'UNLOAD_DELAY_MS', 5_000, 0),
+      commitWindowMs: int(env, 'COMMIT_WINDOW_MS', 2, 0),
+      compactMaxUpdates: int(env, 'COMPACT_MAX_UPDATES', 1_000, 2),
+      compactMaxBytes: int(env, 'COMPACT_MAX_BYTES', 4 * 1024 * 1024, 1024),
+    },
+    shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0),
+    webDir: resolve(env.WEB_DIR || 'build/web'),
+  };
+}

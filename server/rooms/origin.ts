@@ -1,0 +1,22 @@
+/**
+ * Every Yjs transaction on a room document carries one of these as its origin. Broadcast,
+ * persistence and audit switch on `source`:
+ *
+ * | source        | broadcast            | persisted | example                          |
+ * |---------------|----------------------|-----------|----------------------------------|
+ * | connection    | to every other conn  | yes       | a client's sync step 2 or update |
+ * | server        | to every conn        | yes       | import, restore, seeding         |
+ * | storage       | no                   | no        | applying the stored state on load|
+ * | peer-instance | to every conn        | no        | an update relayed from another instance (already persisted there) |
+ */
+export type Origin =
+  | { readonly source: 'connection'; readonly connectionId: string; readonly userId: string | null }
+  | { readonly source: 'server'; readonly reason: string; readonly userId: string | null }
+  | { readonly source: 'storage' }
+  | { readonly source: 'peer-instance'; readonly instanceId: string };
+
+export const STORAGE_ORIGIN: Origin = Object.freeze({ source: 'storage' });
+
+export function isOrigin(value: unknown): value is Origin {
+  return typeof value === 'object' && value !== null && 'source' in value;
+}

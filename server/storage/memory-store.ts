@@ -1,0 +1,81 @@
+import type {
+  CompactionResult,
+  DocumentStore,
+  LogEntry,
+  MergeFn,
+  StoredDocument,
+  UpdateRecord,
+} from '../rooms/ports.ts';
+
+interface Row extends UpdateRecord {
+  seq: number;
+  createdAt: Date;
+}
+
+/**
+ * In-memory DocumentStore for deterministic tests of the room core. Passes the same contract
+ * suite as the Postgres store. `failNext` makes the next appends reject, to test retries.
+ */
+export class MemoryDocumentStore implements DocumentStore {
+  private seq = 0;
+  private readonly rows = new Map<string, Row[]>();
+  private readonly snapshots = new Map<string, Uint8Array>();
+  failAppends = 0;
+  appendCalls = 0;
+
+  async load(docName: string): Promise<StoredDocument> {
+    await Promise.resolve();
+    return {
+      snapshot: this.snapshots.get(docName) ?? null,
+      updates: (this.rows.get(docName) ?? []).map((r) => r.update),
+    };
+  }
+
+  async append(records: readonly UpdateRecord[]): Promise<void> {
+    await Promise.resolve();
+    this.appendCalls += 1;
+    if (this.failAppends > 0) {
+      this.failAppends -= 1;
+      throw new Error('injected append failure');
+    }
+    for (const record of records) {
+      const list = this.rows.get(record.docName) ?? [];
+      list.push({ ...record, update: record.update.slice(), seq: ++this.seq, createdAt: new Date() });
+      this.rows.set(record.docName, list);
+    }
+  }
+
+  async compact(docName: string, merge: MergeFn): Promise<CompactionResult> {
+    await Promise.resolve();
+    const rows = this.rows.get(docName) ?? [];
+    if (rows.length === 0) return { folded: 0, foldedBytes: 0, snapshotBytes: 0 };
+    const state = merge(
+      this.snapshots.get(docName) ?? null,
+      rows.map((r) => r.update),
+    );
+    this.snapshots.set(docName, state);
+    const folded = new Set(rows);
+    this.rows.set(
+      docName,
+      (this.rows.get(docName) ?? []).filter((r) => !folded.has(r)),
+    );
+    return {
+      folded: rows.length,
+      foldedBytes: rows.reduce((s, r) => s + r.update.byteLength, 0),
+      snapshotBytes: state.byteLength,
+    };
+  }
+
+  async log(docName: string): Promise<LogEntry[]> {
+    return (this.rows.get(docName) ?? []).map((r) => ({
+      seq: r.seq,
+      userId: r.userId,
+      connectionId: r.connectionId,
+      bytes: r.update.byteLength,
+      createdAt: r.createdAt,
+    }));
+  }
+
+  async ping(): Promise<void> {}
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,258 @@
+/**
+ * Krippendorff's unitizing α_U (1995/2004) as implemented by DKPro Statistics
+ * `KrippendorffAlphaUnitizingAgreement` (SPEC §5a).
+ *
+ * Every label c is a separate binary unitization: per rater the continuum is cut into c-units
+ * and gaps (everything else, including units of other labels). The observed and expected
+ * sweeps below are a line-by-line port of DKPro's, so that section boundaries, zero-length
+ * units and the end of the continuum behave identically; all sums are exact BigInt integers
+ * (lengths³ overflow 2^53 at millisecond resolution) and each D is divided once at the end.
+ *
+ * Conventions (SPEC §5a, §11):
+ *  - per label α_c = 1 − D_o,c/D_e,c; exactly 0 when D_o,c = D_e,c (decided on rationals);
+ *  - overall α_U = 1 − mean_c D_o,c / mean_c D_e,c over the labels that occur;
+ *  - D_e = 0 (zero-mass labels/studies) → null `no_variation` (DKPro: 0.0 or 1.0; SPEC §11
+ *    says this spec uses null), no units at all → null `empty_input`, fewer than 2 raters →
+ *    null `need_two_raters`;
+ *  - same-label units of one rater must not overlap (DKPro's precondition): rejected with
+ *    `overlapping_segments`, or merged with `{ overlap: 'merge' }`. Units of *different* labels
+ *    may overlap (the Krippendorff 2004 example does), since labels are evaluated separately.
+ */
+import { AgreementInputError } from './reasons.ts';
+import type { ReasonCode } from './reasons.ts';
+import type { Segment, UnitizingInput, WithReason } from './types.ts';
+import { bigRatio, fadd, frac } from './rational.ts';
+import type { Fraction } from './rational.ts';
+
+/** Label used for segments without a label (a label-free tier is one category). */
+export const UNLABELLED_UNIT = '__unit__';
+
+export interface UnitizingOptions {
+  /** `'reject'` (default) or `'merge'` overlapping same-label units of one rater. */
+  readonly overlap?: 'reject' | 'merge';
+}
+
+export interface UnitizingLabelResult extends WithReason {
+  alpha: number | null;
+  D_o: number;
+  D_e: number;
+}
+
+export interface UnitizingResult extends WithReason {
+  alpha: number | null;
+  D_o: number | null;
+  D_e: number | null;
+  per_label: Record<string, UnitizingLabelResult>;
+  /** Continuum length L in ticks and number of raters R. */
+  L: number;
+  R: number;
+}
+
+interface Unit {
+  readonly b: bigint; // offset
+  readonly l: bigint; // length
+}
+
+function tick(x: number, what: string): bigint {
+  if (!Number.isSafeInteger(x)) {
+    throw new AgreementInputError('non_integer_ticks', `${what} = ${x}: unitizing α needs integer ticks (SPEC §0)`);
+  }
+  return BigInt(x);
+}
+
+/** Sorted, validated c-units of one rater (DKPro's TreeSet order: offset, then length). */
+function raterUnits(
+  segs: readonly Segment[],
+  B: bigint,
+  E: bigint,
+  rater: string,
+  overlap: 'reject' | 'merge',
+): Map<string, Unit[]> {
+  const byLabel = new Map<string, Unit[]>();
+  segs.forEach((s, i) => {
+    const b = tick(s.start, `${rater}[${i}].start`);
+    const e = tick(s.end, `${rater}[${i}].end`);
+    if (e < b) throw new AgreementInputError('invalid_segment', `${rater}[${i}] ends before it starts`);
+    if (b < B || e > E) throw new AgreementInputError('invalid_segment', `${rater}[${i}] lies outside the continuum`);
+    const label = s.label ?? UNLABELLED_UNIT;
+    let list = byLabel.get(label);
+    if (!list) byLabel.set(label, (list = []));
+    list.push({ b, l: e - b });
+  });
+  for (const [label, list] of byLabel) {
+    list.sort((x, y) => (x.b < y.b ? -1 : x.b > y.b ? 1 : x.l < y.l ? -1 : x.l > y.l ? 1 : 0));
+    const out: Unit[] = [];
+    for (const u of list) {
+      const prev = out[out.length - 1];
+      if (prev && prev.b + prev.l > u.b) {
+        if (overlap === 'reject') {
+          throw new AgreementInputError('overlapping_segments', `rater ${rater} has overlapping "${label}" units`);
+        }
+        const end = prev.b + prev.l > u.b + u.l ? prev.b + prev.l : u.b + u.l;
+        out[out.length - 1] = { b: prev.b, l: end - prev.b };
+      } else out.push(u);
+    }
+    byLabel.set(label, out);
+  }
+  return byLabel;
+}
+
+/** DKPro `measureDistance`: δ² of two sections (category null = gap). */
+function distance(o1: bigint, l1: bigint, u1: boolean, o2: bigint, l2: bigint, u2: boolean): bigint {
+  const bd = o1 - o2;
+  const ld = l1 - l2;
+  if (u1 && u2 && -l1 < bd && bd < l2) return bd * bd + (bd + ld) * (bd + ld);
+  if (u1 && !u2 && -ld >= bd && bd >= 0n) return l1 * l1;
+  if (!u1 && u2 && -ld <= bd && bd <= 0n) return l2 * l2;
+  return 0n;
+}
+
+/** Σ δ² over the overlapping sections of two raters for one label (DKPro observed sweep). */
+function observedPairSum(units1: readonly Unit[], units2: readonly Unit[], B: bigint, L: bigint): bigint {
+  let sum = 0n;
+  let n1 = 0;
+  let n2 = 0;
+  let o1 = B;
+  let l1 = 0n;
+  let o2 = B;
+  let l2 = 0n;
+  let c1 = false;
+  let c2 = false;
+  let pos = B;
+  const end = B + L;
+  while (pos < end && (n1 < units1.length || n2 < units2.length)) {
+    if (pos === o1 + l1) {
+      if (n1 < units1.length && pos === units1[n1].b) {
+        l1 = units1[n1++].l;
+        c1 = true;
+      } else {
+        l1 = (n1 < units1.length ? units1[n1].b : end) - pos;
+        c1 = false;
+      }
+      o1 = pos;
+    }
+    if (pos === o2 + l2) {
+      if (n2 < units2.length && pos === units2[n2].b) {
+        l2 = units2[n2++].l;
+        c2 = true;
+      } else {
+        l2 = (n2 < units2.length ? units2[n2].b : end) - pos;
+        c2 = false;
+      }
+      o2 = pos;
+    }
+    sum += distance(o1, l1, c1, o2, l2, c2);
+    pos = o1 + l1 < o2 + l2 ? o1 + l1 : o2 + l2;
+  }
+  return sum;
+}
+
+/** Gap lengths of one rater for one label (DKPro expected sweep). */
+function gapsOf(units: readonly Unit[], B: bigint, L: bigint, out: bigint[]): void {
+  let next = 0;
+  let offset = B;
+  let length = 0n;
+  let pos = B;
+  const end = B + L;
+  while (pos < end) {
+    if (pos === offset + length) {
+      if (next < units.length && pos === units[next].b) {
+        length = units[next++].l;
+      } else {
+        length = (next < units.length ? units[next].b : end) - pos;
+        out.push(length);
+      }
+      offset = pos;
+    }
+    pos = offset + length;
+  }
+}
+
+/**
+ * Expected disagreement of one label as an exact fraction:
+ * D_e,c = (2/L) Σ_g [(N_c−1)(2l³−3l²+l)/3 + l² Σ_{gaps h: l_h ≥ l}(l_h − l + 1)] / [RL(RL−1) − Σ_g l(l−1)].
+ * (2l³−3l²+l = l(l−1)(2l−1) is divisible by 6, so the /3 is exact.)
+ */
+function expected(units: readonly Unit[][], B: bigint, L: bigint): Fraction {
+  const all = units.flat();
+  const R = BigInt(units.length);
+  const Nc = BigInt(all.length);
+  const gaps: bigint[] = [];
+  for (const u of units) gapsOf(u, B, L, gaps);
+  gaps.sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+  // suffix sums over ascending gaps: Σ_{k≥i} gap_k
+  const suffix: bigint[] = new Array<bigint>(gaps.length + 1).fill(0n);
+  for (let i = gaps.length - 1; i >= 0; i--) suffix[i] = suffix[i + 1] + gaps[i];
+  let num = 0n;
+  let sumLL = 0n;
+  for (const { l } of all) {
+    sumLL += l * (l - 1n);
+    // first index with gap ≥ l
+    let lo = 0;
+    let hi = gaps.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (gaps[mid] >= l) hi = mid;
+      else lo = mid + 1;
+    }
+    const cnt = BigInt(gaps.length - lo);
+    const gapTerm = suffix[lo] - cnt * (l - 1n);
+    num += ((Nc - 1n) * (2n * l * l * l - 3n * l * l + l)) / 3n + l * l * gapTerm;
+  }
+  return frac(2n * num, L * (R * L * (R * L - 1n) - sumLL));
+}
+
+/**
+ * Krippendorff's α_U (DKPro variant). Input times must be integer ticks; the result depends on
+ * the tick resolution (SPEC §5a), so record the resolution with the result.
+ */
+export function unitizingAlpha(input: UnitizingInput, options: UnitizingOptions = {}): UnitizingResult {
+  const overlap = options.overlap ?? 'reject';
+  const B = tick(input.continuum.start, 'continuum.start');
+  const E = tick(input.continuum.end, 'continuum.end');
+  if (E <= B) throw new AgreementInputError('invalid_params', 'continuum must have positive length');
+  const L = E - B;
+  const raters = input.raters;
+  const R = raters.length;
+  const perRater = raters.map((r) => raterUnits(input.annotators[r] ?? [], B, E, r, overlap));
+  // Labels in order of first appearance (DKPro keeps a LinkedHashSet of categories).
+  const labels: string[] = [];
+  for (const m of perRater) for (const k of m.keys()) if (!labels.includes(k)) labels.push(k);
+  const base = { L: Number(L), R, per_label: {} as Record<string, UnitizingLabelResult> };
+  if (R < 2) return { ...base, alpha: null, D_o: null, D_e: null, reason: 'need_two_raters' };
+  if (labels.length === 0) return { ...base, alpha: null, D_o: null, D_e: null, reason: 'empty_input' };
+
+  const Rb = BigInt(R);
+  const Q = Rb * (Rb - 1n) * L * L; // D_o,c = 2·S_c / Q
+  let sumS = 0n;
+  let sumDe: Fraction = { n: 0n, d: 1n };
+  for (const label of labels) {
+    const units = perRater.map((m) => m.get(label) ?? []);
+    let S = 0n;
+    for (let i = 0; i < R; i++) for (let j = i + 1; j < R; j++) S += observedPairSum(units[i], units[j], B, L);
+    const De = expected(units, B, L);
+    sumS += S;
+    sumDe = fadd(sumDe, De);
+    base.per_label[label] = labelResult(frac(2n * S, Q), De);
+  }
+  const C = BigInt(labels.length);
+  const D_o = bigRatio(2n * sumS, Q * C);
+  const D_e = bigRatio(sumDe.n, sumDe.d * C);
+  if (sumDe.n === 0n) return { ...base, alpha: null, D_o, D_e, reason: 'no_variation' };
+  // α = 1 − (2ΣS/Q) / (ΣD_e) = (Q·n_e − 2ΣS·d_e) / (Q·n_e)
+  const alphaNum = Q * sumDe.n - 2n * sumS * sumDe.d;
+  return { ...base, alpha: bigRatio(alphaNum, Q * sumDe.n), D_o, D_e, reason: null };
+}
+
+function labelResult(Do: Fraction, De: Fraction): UnitizingLabelResult {
+  const D_o = bigRatio(Do.n, Do.d);
+  const D_e = bigRatio(De.n, De.d);
+  let reason: ReasonCode | null = null;
+  let alpha: number | null;
+  if (De.n === 0n) {
+    alpha = null;
+    reason = 'no_variation';
+  } else if (Do.n * De.d === De.n * Do.d) alpha = 0;
+  else alpha = bigRatio(De.n * Do.d - Do.n * De.d, De.n * Do.d);
+  return { alpha, D_o, D_e, reason };
+}

@@ -1,0 +1,212 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { mergeIntoState } from '../../../server/rooms/merge.ts';
+import type { RoomObserver } from '../../../server/rooms/ports.ts';
+import { silentLogger } from '../../../server/rooms/ports.ts';
+import { defaultRoomsOptions, Rooms, type RoomsOptions } from '../../../server/rooms/rooms.ts';
+import { MemoryDocumentStore } from '../../../server/storage/memory-store.ts';
+import { TestClient, tick, until } from '../../helpers/memory-socket.ts';
+
+const options = (over: Partial<RoomsOptions> = {}): RoomsOptions => ({
+  ...defaultRoomsOptions,
+  commit: { ...defaultRoomsOptions.commit, windowMs: 0, retryBaseMs: 5, retryMaxMs: 20 },
+  unloadDelayMs: 0,
+  ...over,
+});
+
+/** A store whose loads wait for the test to release them. */
+class GatedStore extends MemoryDocumentStore {
+  loads = 0;
+  gate: Promise<void> = Promise.resolve();
+  override async load(docName: string) {
+    this.loads += 1;
+    await this.gate;
+    return super.load(docName);
+  }
+}
+
+function synced(client: TestClient): void {
+  for (let i = 0; i < 5; i++) {
+    client.deliverToServer();
+    client.deliverToClient();
+  }
+}
+
+describe('document lifecycle', () => {
+  it('L1 concurrent first connections share one load', async () => {
+    const store = new GatedStore();
+    let open!: () => void;
+    store.gate = new Promise((resolve) => (open = resolve));
+    const rooms = new Rooms(store, options(), silentLogger);
+    const clients = [0, 1, 2, 3].map((i) => new TestClient(`c${i}`));
+    for (const client of clients) client.connect(rooms, 'doc');
+    const direct = rooms.openDirect('doc', 'test');
+    open();
+    await direct;
+    await tick();
+    expect(store.loads).toBe(1);
+    expect(rooms.loadedCount).toBe(1);
+    for (const client of clients) synced(client);
+    (await direct).close();
+    await rooms.shutdown();
+  });
+
+  it('L1 messages sent while the document loads are handled after it loaded, in order', async () => {
+    const store = new GatedStore();
+    let open!: () => void;
+    store.gate = new Promise((resolve) => (open = resolve));
+    const rooms = new Rooms(store, options(), silentLogger);
+    const a = new TestClient('a');
+    a.connect(rooms, 'doc');
+    a.doc.getText('t').insert(0, 'typed while loading');
+    a.deliverToServer();
+    open();
+    await until(() => rooms.isLoaded('doc'), 'load');
+    const direct = await rooms.openDirect('doc', 'check');
+    expect(direct.doc.getText('t').toString()).toBe('typed while loading');
+    direct.close();
+    await rooms.shutdown();
+  });
+
+  it('L2 a room unloads after its last connection leaves and its writes are durable', async () => {
+    const store = new MemoryDocumentStore();
+    const rooms = new Rooms(store, options({ unloadDelayMs: 20 }), silentLogger);
+    const a = new TestClient('a');
+    a.connect(rooms, 'doc');
+    await tick();
+    a.doc.getText('t').insert(0, 'hello');
+    synced(a);
+    a.disconnect();
+    expect(rooms.isLoaded('doc')).toBe(true); // still within the delay
+    await until(() => !rooms.isLoaded('doc'), 'unload');
+    const stored = await store.load('doc');
+    const doc = new Y.Doc();
+    for (const u of stored.updates) Y.applyUpdate(doc, u);
+    expect(doc.getText('t').toString()).toBe('hello');
+    await rooms.shutdown();
+  });
+
+  it('L2 a connection arriving during the unload delay keeps the same room', async () => {
+    const store = new GatedStore();
+    const rooms = new Rooms(store, options({ unloadDelayMs: 30 }), silentLogger);
+    const a = new TestClient('a');
+    a.connect(rooms, 'doc');
+    await tick();
+    a.disconnect();
+    const b = new TestClient('b');
+    b.connect(rooms, 'doc');
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(rooms.isLoaded('doc')).toBe(true);
+    expect(store.loads).toBe(1);
+    await rooms.shutdown();
+  });
+
+  it('L2 a connection arriving while the unload waits for writes keeps the room (no second copy)', async () => {
+    const store = new GatedStore();
+    const rooms = new Rooms(store, options(), silentLogger);
+    const a = new TestClient('a');
+    a.connect(rooms, 'doc');
+    await tick();
+    store.failAppends = 3; // the unload has to wait through retries
+    a.doc.getText('t').insert(0, 'x');
+    synced(a);
+    a.disconnect();
+    await tick();
+    const b = new TestClient('b');
+    b.connect(rooms, 'doc');
+    await until(() => store.failAppends === 0, 'retries');
+    await tick(5);
+    expect(rooms.isLoaded('doc')).toBe(true);
+    expect(store.loads).toBe(1);
+    synced(b);
+    expect(b.doc.getText('t').toString()).toBe('x');
+    await rooms.shutdown();
+  });
+
+  it('L3 a failed write keeps the document in memory, is counted, and is retried until stored', async () => {
+    const store = new MemoryDocumentStore();
+    const failures: number[] = [];
+    const observer: RoomObserver = { writeFailed: (rows) => failures.push(rows) };
+    const errors: object[] = [];
+    const log = { ...silentLogger, error: (obj: object) => errors.push(obj) };
+    const rooms = new Rooms(store, options(), log, observer);
+    const a = new TestClient('a');
+    a.connect(rooms, 'doc');
+    await tick();
+    store.failAppends = 4;
+    a.doc.getText('t').insert(0, 'survives');
+    synced(a);
+    a.disconnect();
+    await until(() => store.failAppends === 0, 'four failed attempts');
+    await until(() => !rooms.isLoaded('doc'), 'unload after the write finally succeeded');
+    expect(failures).toHaveLength(4);
+    expect(errors.length).toBeGreaterThanOrEqual(4);
+    const reloaded = await rooms.openDirect('doc', 'check');
+    expect(reloaded.doc.getText('t').toString()).toBe('survives');
+    reloaded.close();
+    await rooms.shutdown();
+  });
+
+  it('group commit: updates arriving together go in one insert', async () => {
+    const store = new MemoryDocumentStore();
+    const batches: number[] = [];
+    const rooms = new Rooms(store, options({ commit: { ...options().commit, windowMs: 5 } }), silentLogger, {
+      committed: (rows) => batches.push(rows),
+    });
+    const direct = await rooms.openDirect('doc', 'test');
+    for (let i = 0; i < 50; i++) direct.transact((doc) => doc.getArray('a').push([i]));
+    await direct.flushed();
+    expect(batches).toEqual([50]);
+    direct.close();
+    await rooms.shutdown();
+  });
+
+  it('direct connections edit through the same pipeline: broadcast, persisted with their origin', async () => {
+    const store = new MemoryDocumentStore();
+    const rooms = new Rooms(store, options(), silentLogger);
+    const a = new TestClient('a');
+    a.connect(rooms, 'doc');
+    await tick();
+    synced(a);
+    const direct = await rooms.openDirect('doc', 'import', 'importer');
+    direct.transact((doc) => doc.getText('t').insert(0, 'imported'));
+    synced(a);
+    expect(a.doc.getText('t').toString()).toBe('imported');
+    await direct.flushed();
+    expect((await store.log('doc')).map((e) => e.userId)).toContain('importer');
+    direct.close();
+    await rooms.shutdown();
+  });
+
+  it('compaction runs past the count bound and loads come back identical', async () => {
+    const store = new MemoryDocumentStore();
+    const compactions: number[] = [];
+    const rooms = new Rooms(store, options({ compaction: { maxUpdates: 10, maxBytes: 1 << 20 } }), silentLogger, {
+      compacted: (folded) => compactions.push(folded),
+    });
+    const direct = await rooms.openDirect('doc', 'test');
+    for (let i = 0; i < 35; i++) {
+      direct.transact((doc) => doc.getArray('a').push([i]));
+      await tick(1);
+    }
+    await direct.flushed();
+    expect(compactions.length).toBeGreaterThanOrEqual(3);
+    expect((await store.log('doc')).length).toBeLessThan(10);
+    const stored = await store.load('doc');
+    expect(stored.snapshot).not.toBeNull();
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, mergeIntoState(stored.snapshot, stored.updates));
+    expect(doc.getArray('a').toJSON()).toEqual(Array.from({ length: 35 }, (_, i) => i));
+    direct.close();
+    await rooms.shutdown();
+  });
+
+  it('shutdown flushes every pending write before it resolves', async () => {
+    const store = new MemoryDocumentStore();
+    const rooms = new Rooms(store, options({ commit: { ...options().commit, windowMs: 50 } }), silentLogger);
+    const direct = await rooms.openDirect('doc', 'test');
+    direct.transact((doc) => doc.getText('t').insert(0, 'last words'));
+    await rooms.shutdown();
+    expect((await store.log('doc')).length).toBe(1);
+  });
+});
