@@ -14,7 +14,12 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const fastify = Fastify({ logger: { level: config.logLevel }, forceCloseConnections: 'idle' });
+  // The embedded database's first start (initdb) can take several seconds on a busy machine.
+  const fastify = Fastify({
+    logger: { level: config.logLevel },
+    forceCloseConnections: 'idle',
+    pluginTimeout: 120_000,
+  });
   await fastify.register(app, { config });
 
   let stopping = false;
