@@ -11,7 +11,13 @@ try {
   const before = readdirSync(scratch).length;
   const output = execFileSync(
     process.execPath,
-    ['node_modules/drizzle-kit/bin.cjs', 'generate', '--dialect=postgresql', '--schema=server/storage/schema.ts', `--out=${scratch}`],
+    [
+      'node_modules/drizzle-kit/bin.cjs',
+      'generate',
+      '--dialect=postgresql',
+      '--schema=server/storage/schema.ts',
+      `--out=${scratch}`,
+    ],
     { stdio: 'pipe' },
   ).toString();
   if (/error/i.test(output)) {
