@@ -160,7 +160,7 @@ export class Connection {
           const { added, removed } = room.awareness.apply(changes);
           for (const id of added) this.awarenessClients.add(id);
           for (const id of removed) this.awarenessClients.delete(id);
-          if (added.length + removed.length > 0) room.broadcast(encodeAwareness(message.update.slice()));
+          if (added.length + removed.length > 0) room.broadcast(encodeAwareness(message.update));
           return;
         }
         case 'query-awareness': {
