@@ -7,15 +7,18 @@
  * | connection    | to every other conn  | yes       | a client's sync step 2 or update |
  * | server        | to every conn        | yes       | import, restore, seeding         |
  * | storage       | no                   | no        | applying the stored state on load|
+ * | compaction    | to every conn        | no        | log rows another instance wrote, met while folding |
  * | peer-instance | to every conn        | no        | an update relayed from another instance (already persisted there) |
  */
 export type Origin =
   | { readonly source: 'connection'; readonly connectionId: string; readonly userId: string | null }
   | { readonly source: 'server'; readonly reason: string; readonly userId: string | null }
   | { readonly source: 'storage' }
+  | { readonly source: 'compaction' }
   | { readonly source: 'peer-instance'; readonly instanceId: string };
 
 export const STORAGE_ORIGIN: Origin = Object.freeze({ source: 'storage' });
+export const COMPACTION_ORIGIN: Origin = Object.freeze({ source: 'compaction' });
 
 export function isOrigin(value: unknown): value is Origin {
   return typeof value === 'object' && value !== null && 'source' in value;

@@ -26,6 +26,8 @@ export interface UpdateRecord {
 /** What a load returns: the latest snapshot and every log entry not yet folded into one. */
 export interface StoredDocument {
   snapshot: Uint8Array | null;
+  /** Version of `snapshot` (increases with every compaction; 0 when there is none). */
+  snapshotVersion: number;
   updates: Uint8Array[];
 }
 
@@ -42,10 +44,16 @@ export interface CompactionResult {
   folded: number;
   foldedBytes: number;
   snapshotBytes: number;
+  /** Version of the snapshot now stored. */
+  snapshotVersion: number;
 }
 
-/** Folds a snapshot plus log entries into one state update (see merge.ts). */
-export type MergeFn = (snapshot: Uint8Array | null, updates: Uint8Array[]) => Uint8Array;
+/**
+ * Folds the previous snapshot plus log entries into one state update (see merge.ts and
+ * Room.fold). `previous` is null when there is none, or when it is the version the caller said
+ * it already holds.
+ */
+export type MergeFn = (previous: Uint8Array | null, updates: Uint8Array[]) => Uint8Array;
 
 /**
  * Durable document storage. Every implementation must pass tests/unit/storage/contract.ts.
@@ -58,7 +66,11 @@ export interface DocumentStore {
   load(docName: string): Promise<StoredDocument>;
   /** Appends all records atomically in one round trip (the group commit). */
   append(records: readonly UpdateRecord[]): Promise<void>;
-  compact(docName: string, merge: MergeFn): Promise<CompactionResult>;
+  /**
+   * Folds the log into a new snapshot. `knownVersion` is the snapshot version `merge` already
+   * contains (a loaded room's), so the store need not read and pass it again.
+   */
+  compact(docName: string, merge: MergeFn, knownVersion?: number): Promise<CompactionResult>;
   /** Metadata of the log entries not yet compacted, oldest first. */
   log(docName: string): Promise<LogEntry[]>;
   /** Cheap liveness probe for /api/health. */

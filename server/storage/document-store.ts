@@ -29,10 +29,14 @@ export class PgDocumentStore implements DocumentStore {
       .where(eq(docUpdates.docName, docName))
       .orderBy(asc(docUpdates.seq));
     const [snapshot] = await this.db
-      .select({ state: docSnapshots.state })
+      .select({ state: docSnapshots.state, version: docSnapshots.foldedSeq })
       .from(docSnapshots)
       .where(eq(docSnapshots.docName, docName));
-    return { snapshot: snapshot?.state ?? null, updates: rows.map((r) => r.update) };
+    return {
+      snapshot: snapshot?.state ?? null,
+      snapshotVersion: snapshot?.version ?? 0,
+      updates: rows.map((r) => r.update),
+    };
   }
 
   async append(records: readonly UpdateRecord[]): Promise<void> {
@@ -44,7 +48,7 @@ export class PgDocumentStore implements DocumentStore {
       );
   }
 
-  async compact(docName: string, merge: MergeFn): Promise<CompactionResult> {
+  async compact(docName: string, merge: MergeFn, knownVersion?: number): Promise<CompactionResult> {
     return this.db.transaction(async (tx) => {
       // Serialises compactions of one document across instances: each one starts from the
       // snapshot the previous one wrote.
@@ -54,13 +58,23 @@ export class PgDocumentStore implements DocumentStore {
         .from(docUpdates)
         .where(eq(docUpdates.docName, docName))
         .orderBy(asc(docUpdates.seq));
-      if (rows.length === 0) return { folded: 0, foldedBytes: 0, snapshotBytes: 0 };
       const [previous] = await tx
-        .select({ state: docSnapshots.state, foldedCount: docSnapshots.foldedCount })
+        .select({ version: docSnapshots.foldedSeq, foldedCount: docSnapshots.foldedCount })
         .from(docSnapshots)
         .where(eq(docSnapshots.docName, docName));
+      if (rows.length === 0)
+        return { folded: 0, foldedBytes: 0, snapshotBytes: 0, snapshotVersion: previous?.version ?? 0 };
+      // The snapshot can be megabytes: read it only when the merge does not already hold it.
+      let previousState: Uint8Array | null = null;
+      if (previous && previous.version !== knownVersion) {
+        const [row] = await tx
+          .select({ state: docSnapshots.state })
+          .from(docSnapshots)
+          .where(eq(docSnapshots.docName, docName));
+        previousState = row?.state ?? null;
+      }
       const state = merge(
-        previous?.state ?? null,
+        previousState,
         rows.map((r) => r.update),
       );
       const foldedSeq = rows[rows.length - 1]!.seq;
@@ -82,6 +96,7 @@ export class PgDocumentStore implements DocumentStore {
         folded: rows.length,
         foldedBytes: rows.reduce((sum, r) => sum + r.update.byteLength, 0),
         snapshotBytes: state.byteLength,
+        snapshotVersion: foldedSeq,
       };
     });
   }

@@ -19,14 +19,15 @@ interface Row extends UpdateRecord {
 export class MemoryDocumentStore implements DocumentStore {
   private seq = 0;
   private readonly rows = new Map<string, Row[]>();
-  private readonly snapshots = new Map<string, Uint8Array>();
+  private readonly snapshots = new Map<string, { state: Uint8Array; version: number }>();
   failAppends = 0;
   appendCalls = 0;
 
   async load(docName: string): Promise<StoredDocument> {
     await Promise.resolve();
     return {
-      snapshot: this.snapshots.get(docName) ?? null,
+      snapshot: this.snapshots.get(docName)?.state ?? null,
+      snapshotVersion: this.snapshots.get(docName)?.version ?? 0,
       updates: (this.rows.get(docName) ?? []).map((r) => r.update),
     };
   }
@@ -45,15 +46,18 @@ export class MemoryDocumentStore implements DocumentStore {
     }
   }
 
-  async compact(docName: string, merge: MergeFn): Promise<CompactionResult> {
+  async compact(docName: string, merge: MergeFn, knownVersion?: number): Promise<CompactionResult> {
     await Promise.resolve();
     const rows = this.rows.get(docName) ?? [];
-    if (rows.length === 0) return { folded: 0, foldedBytes: 0, snapshotBytes: 0 };
+    const previous = this.snapshots.get(docName);
+    if (rows.length === 0)
+      return { folded: 0, foldedBytes: 0, snapshotBytes: 0, snapshotVersion: previous?.version ?? 0 };
     const state = merge(
-      this.snapshots.get(docName) ?? null,
+      previous && previous.version !== knownVersion ? previous.state : null,
       rows.map((r) => r.update),
     );
-    this.snapshots.set(docName, state);
+    const version = rows[rows.length - 1]!.seq;
+    this.snapshots.set(docName, { state, version });
     const folded = new Set(rows);
     this.rows.set(
       docName,
@@ -63,6 +67,7 @@ export class MemoryDocumentStore implements DocumentStore {
       folded: rows.length,
       foldedBytes: rows.reduce((s, r) => s + r.update.byteLength, 0),
       snapshotBytes: state.byteLength,
+      snapshotVersion: version,
     };
   }
 

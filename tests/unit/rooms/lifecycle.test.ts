@@ -201,6 +201,40 @@ describe('document lifecycle', () => {
     await rooms.shutdown();
   });
 
+  it('S2 compaction folds rows another instance wrote into the snapshot and tells the clients', async () => {
+    const store = new MemoryDocumentStore();
+    const rooms = new Rooms(store, options({ compaction: { maxUpdates: 5, maxBytes: 1 << 20 } }), silentLogger);
+    const a = new TestClient('a');
+    a.connect(rooms, 'doc');
+    await tick();
+    synced(a);
+    // Another instance appends straight to the shared store.
+    const other = new Y.Doc();
+    const otherUpdates: Uint8Array[] = [];
+    other.on('update', (u: Uint8Array) => otherUpdates.push(u));
+    other.getMap('m').set('from', 'other instance');
+    await store.append(otherUpdates.map((update) => ({ docName: 'doc', update, userId: null, connectionId: null })));
+    // Local edits push the log past the bound; the room compacts.
+    for (let i = 0; i < 6; i++) {
+      a.doc.getArray('local').push([i]);
+      a.deliverToServer();
+      await tick(1);
+    }
+    await until(() => store.appendCalls > 0 && rooms.isLoaded('doc'), 'commits');
+    const direct = await rooms.openDirect('doc', 'check');
+    await direct.flushed();
+    const stored = await store.load('doc');
+    expect(stored.snapshot).not.toBeNull();
+    const reloaded = new Y.Doc();
+    Y.applyUpdate(reloaded, mergeIntoState(stored.snapshot, stored.updates));
+    expect(reloaded.getMap('m').get('from')).toBe('other instance');
+    expect(reloaded.getArray('local').length).toBe(6);
+    a.deliverToClient();
+    expect(a.doc.getMap('m').get('from')).toBe('other instance');
+    direct.close();
+    await rooms.shutdown();
+  });
+
   it('shutdown flushes every pending write before it resolves', async () => {
     const store = new MemoryDocumentStore();
     const rooms = new Rooms(store, options({ commit: { ...options().commit, windowMs: 50 } }), silentLogger);

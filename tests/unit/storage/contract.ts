@@ -56,7 +56,7 @@ export function storageContract(
 
     it('S0 an unknown document loads empty', async () => {
       const stored = await store.load(docName());
-      expect(stored).toEqual({ snapshot: null, updates: [] });
+      expect(stored).toEqual({ snapshot: null, snapshotVersion: 0, updates: [] });
     });
 
     it('S1 appended updates load back byte-exact and in order', async () => {
@@ -136,8 +136,47 @@ export function storageContract(
       ).toEqual(w.doc.getArray('items').toJSON());
     });
 
+    it('snapshot versions increase, and a merge that already holds the version is not sent it again', async () => {
+      const doc = docName();
+      const w = writer(4);
+      await store.append(w.type(3, 'v').map((u) => record(doc, u)));
+      const first = await store.compact(doc, mergeIntoState);
+      expect(first.snapshotVersion).toBeGreaterThan(0);
+      expect((await store.load(doc)).snapshotVersion).toBe(first.snapshotVersion);
+      await store.append(w.type(2, 'w').map((u) => record(doc, u)));
+      const seen: Array<Uint8Array | null> = [];
+      const spy = (previous: Uint8Array | null, updates: Uint8Array[]) => {
+        seen.push(previous);
+        return mergeIntoState(previous, updates);
+      };
+      // A caller that says it holds another version is given the stored snapshot…
+      const second = await store.compact(doc, spy, first.snapshotVersion - 1);
+      expect(seen[0]).not.toBeNull();
+      expect(second.snapshotVersion).toBeGreaterThan(first.snapshotVersion);
+      // …one that holds the current version is not (it folds into what it has).
+      await store.append(w.type(1, 'x').map((u) => record(doc, u)));
+      const known = materialise(await store.load(doc));
+      const third = await store.compact(
+        doc,
+        (previous, updates) => {
+          seen.push(previous);
+          for (const u of updates) Y.applyUpdate(known, u);
+          return Y.encodeStateAsUpdate(known);
+        },
+        second.snapshotVersion,
+      );
+      expect(seen[1]).toBeNull();
+      expect(third.snapshotVersion).toBeGreaterThan(second.snapshotVersion);
+      expect(materialise(await store.load(doc)).getArray('items').length).toBe(6);
+    });
+
     it('compaction of an empty log is a no-op', async () => {
-      expect(await store.compact(docName(), mergeIntoState)).toEqual({ folded: 0, foldedBytes: 0, snapshotBytes: 0 });
+      expect(await store.compact(docName(), mergeIntoState)).toEqual({
+        folded: 0,
+        foldedBytes: 0,
+        snapshotBytes: 0,
+        snapshotVersion: 0,
+      });
     });
 
     it('S2 compactions racing appends and each other lose nothing', async () => {
