@@ -1,0 +1,46 @@
+/**
+ * Bench options from the environment: BENCH_SECONDS, BENCH_WARMUP_SECONDS, BENCH_DOCS,
+ * BENCH_OBSERVERS, BENCH_INTERVAL_MS, BENCH_IDLE_DOCS, BENCH_COLD_UPDATES, BENCH_COLD_REPEATS,
+ * BENCH_DATABASE_URL (admin connection used to recreate the `concord_bench` database),
+ * BENCH_PEERS and BENCH_PHASES (comma lists, to run a subset), BENCH_CPU_PROF=1 (Concord runs
+ * with --cpu-prof into results/profiles/).
+ */
+export interface BenchOptions {
+  seconds: number;
+  warmupSeconds: number;
+  docs: number;
+  observers: number;
+  intervalMs: number;
+  idleDocs: number;
+  coldUpdates: number;
+  coldRepeats: number;
+  adminUrl: string;
+  peers: string[];
+  cpuProfile: boolean;
+  phases: string[];
+}
+
+function int(name: string, fallback: number, min = 1): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer ≥ ${min}, got "${raw}"`);
+  return value;
+}
+
+export function readOptions(): BenchOptions {
+  return {
+    seconds: int('BENCH_SECONDS', 15),
+    warmupSeconds: int('BENCH_WARMUP_SECONDS', 2, 0),
+    docs: int('BENCH_DOCS', 20),
+    observers: int('BENCH_OBSERVERS', 10),
+    intervalMs: int('BENCH_INTERVAL_MS', 50),
+    idleDocs: int('BENCH_IDLE_DOCS', 500, 5),
+    coldUpdates: int('BENCH_COLD_UPDATES', 100_000),
+    coldRepeats: int('BENCH_COLD_REPEATS', 5),
+    adminUrl: process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
+    peers: (process.env.BENCH_PEERS || 'concord,y-websocket-server,hocuspocus').split(',').map((p) => p.trim()),
+    cpuProfile: process.env.BENCH_CPU_PROF === '1',
+    phases: (process.env.BENCH_PHASES || 'latency,cold,heap').split(',').map((p) => p.trim()),
+  };
+}

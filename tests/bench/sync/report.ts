@@ -1,0 +1,114 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Peer, PeerId } from './peers.ts';
+import type { ColdOutcome, HeapOutcome, LatencyOutcome } from './phases.ts';
+
+export interface PeerResults {
+  peer: Peer;
+  latency: LatencyOutcome | null;
+  /** null: the peer has no cold-load configuration in this run. */
+  cold: ColdOutcome | null;
+  heap: HeapOutcome | null;
+  /** Extra observations printed under the table (e.g. seeding cost). */
+  notes: string[];
+  errors: string[];
+}
+
+export interface TargetResult {
+  name: string;
+  value: number | null;
+  limit: number;
+  unit: string;
+  pass: boolean | null;
+}
+
+type Results = Partial<Record<PeerId, PeerResults>>;
+
+const ratio = (a: number | undefined, b: number | undefined): number | null =>
+  a === undefined || b === undefined || !Number.isFinite(a) || !Number.isFinite(b) || b === 0 ? null : a / b;
+
+export function evaluateTargets(results: Results): TargetResult[] {
+  const ours = results.concord;
+  const yws = results['y-websocket-server'];
+  const hp = results.hocuspocus;
+  const heapKiB = ours?.heap ? ours.heap.bytesPerDoc / 1024 : null;
+  const rows: Array<Omit<TargetResult, 'pass'>> = [
+    {
+      name: 'p99 latency: ours ÷ @y/websocket-server',
+      value: ratio(ours?.latency?.latencyMs.p99, yws?.latency?.latencyMs.p99),
+      limit: 1.0,
+      unit: '×',
+    },
+    {
+      name: 'p99 latency: ours ÷ Hocuspocus',
+      value: ratio(ours?.latency?.latencyMs.p99, hp?.latency?.latencyMs.p99),
+      limit: 0.7,
+      unit: '×',
+    },
+    {
+      name: 'cold load: ours ÷ Hocuspocus',
+      value: ratio(ours?.cold?.medianMs, hp?.cold?.medianMs),
+      limit: 0.2,
+      unit: '×',
+    },
+    { name: 'heap per idle document (ours)', value: heapKiB, limit: 8, unit: 'KiB' },
+  ];
+  return rows.map((row) => ({ ...row, pass: row.value === null ? null : row.value <= row.limit }));
+}
+
+const ms = (value: number | undefined): string =>
+  value === undefined || !Number.isFinite(value) ? 'n/a' : value.toFixed(1);
+const kib = (bytes: number | undefined): string => (bytes === undefined ? 'n/a' : (bytes / 1024).toFixed(2));
+
+export function formatReport(results: Results, targets: TargetResult[], notes: string[]): string {
+  const columns = (Object.values(results) as PeerResults[]).filter(Boolean);
+  const rows: Array<[string, (r: PeerResults) => string]> = [
+    ['latency p50 (ms)', (r) => ms(r.latency?.latencyMs.p50)],
+    ['latency p90 (ms)', (r) => ms(r.latency?.latencyMs.p90)],
+    ['latency p99 (ms)', (r) => ms(r.latency?.latencyMs.p99)],
+    ['latency max (ms)', (r) => ms(r.latency?.latencyMs.max)],
+    ['deliveries received / expected', (r) => (r.latency ? `${r.latency.received}/${r.latency.expected}` : 'n/a')],
+    ['server CPU during latency run (s)', (r) => (r.latency ? r.latency.serverCpuSeconds.toFixed(2) : 'n/a')],
+    ['load-gen send lag p99 (ms)', (r) => ms(r.latency?.sendLagMs.p99)],
+    [
+      'load-gen CPU busy during load (%)',
+      (r) => (r.latency ? ((100 * r.latency.loadgenCpuSeconds) / r.latency.loadSeconds).toFixed(0) : 'n/a'),
+    ],
+    ['cold load median (ms)', (r) => ms(r.cold?.medianMs)],
+    ['cold load, first doc (ms)', (r) => ms(r.cold?.firstMs)],
+    ['cold: connect → state frame received (ms)', (r) => ms(r.cold?.medianStateFrameMs)],
+    ['cold: connect → synced (ms)', (r) => ms(r.cold?.medianSyncedMs)],
+    ['cold content check', (r) => (r.cold ? (r.cold.contentOk ? 'ok' : 'FAILED') : 'n/a')],
+    ['heap per idle doc (KiB)', (r) => kib(r.heap?.bytesPerDoc)],
+    ['heap per idle doc incl. fixed (KiB)', (r) => kib(r.heap?.bytesPerDocFromBaseline)],
+  ];
+  const header = ['metric', ...columns.map((c) => c.peer.label)];
+  const body = rows.map(([name, cell]) => [name, ...columns.map(cell)]);
+  const widths = header.map((_, i) => Math.max(...[header, ...body].map((row) => row[i]!.length)));
+  const line = (cells: string[]): string =>
+    cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join(' | ');
+  const out = [line(header), widths.map((w) => '-'.repeat(w)).join('-|-'), ...body.map(line), ''];
+  out.push('targets:');
+  for (const t of targets) {
+    const verdict = t.pass === null ? 'n/a ' : t.pass ? 'PASS' : 'FAIL';
+    const value = t.value === null ? 'n/a' : t.value.toFixed(2);
+    out.push(`  ${verdict}  ${t.name}: ${value} ${t.unit} (target ≤ ${t.limit} ${t.unit})`);
+  }
+  out.push('', 'configurations:');
+  for (const c of columns) {
+    const phases = [
+      c.latency && `latency/heap: ${c.latency.config}`,
+      c.cold ? `cold: ${c.cold.config}` : 'cold: n/a',
+    ].filter(Boolean);
+    out.push(`  ${c.peer.label}: ${phases.join('; ')}`);
+    for (const note of c.notes) out.push(`    ${note}`);
+    for (const error of c.errors) out.push(`    ERROR: ${error}`);
+  }
+  if (notes.length) out.push('', 'notes:', ...notes.map((n) => `  ${n}`));
+  return out.join('\n');
+}
+
+export function writeJson(path: string, data: unknown): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${JSON.stringify(data, null, 2)}\n`);
+}

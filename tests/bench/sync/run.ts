@@ -1,0 +1,181 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../../../server/config.ts';
+import { fullState, seedConcord, seedHocuspocus, seedLeveldb } from './cold-seed.ts';
+import { readOptions, type BenchOptions } from './options.ts';
+import { peers, type Peer, type PeerContext, type PeerId } from './peers.ts';
+import { coldPhase, heapPhase, latencyPhase } from './phases.ts';
+import { BenchChild, killAll, taskset } from './processes.ts';
+import { evaluateTargets, formatReport, writeJson, type PeerResults } from './report.ts';
+import { redact, recreateBenchDatabase } from './scratch-db.ts';
+import { generateColdDocument } from './workload.ts';
+
+/**
+ * `npm run bench:sync`: latency, cold load and idle heap of Concord against @y/websocket-server
+ * and @hocuspocus/server, each server a fresh child process pinned to core 0, every client in a
+ * load-generator child pinned to core 1. Prints one table and writes results/latest.json.
+ */
+const started = performance.now();
+const progress = (line: string): void =>
+  console.log(`[${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}`);
+const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+process.on('SIGINT', () => {
+  killAll();
+  process.exit(130);
+});
+
+async function main(): Promise<void> {
+  const options = readOptions();
+  const selected = peers.filter((p) => options.peers.includes(p.id));
+  progress(
+    `options: ${JSON.stringify(options, (key, value: unknown) => (key === 'adminUrl' ? redact(String(value)) : value))}`,
+  );
+  progress(taskset.note);
+
+  const benchUrl = await recreateBenchDatabase(options.adminUrl);
+  progress(`scratch database ${redact(benchUrl)} recreated`);
+  const scratch = mkdtempSync(join(tmpdir(), 'concord-bench-'));
+  const ctx: PeerContext = {
+    benchUrl,
+    dataDir: join(scratch, 'data'),
+    leveldbDir: join(scratch, 'leveldb'),
+    cpuProfileDir: options.cpuProfile ? fileURLToPath(new URL('results/profiles', import.meta.url)) : null,
+  };
+  const results: Partial<Record<PeerId, PeerResults>> = {};
+  for (const peer of selected)
+    results[peer.id] = { peer, latency: null, cold: null, heap: null, notes: [], errors: [] };
+
+  const loadgen = BenchChild.start({ script: 'loadgen.ts', core: 1, env: {}, label: 'load generator' });
+  try {
+    await loadgen.waitReady();
+
+    // 1. Latency, one peer after another.
+    for (const peer of options.phases.includes('latency') ? selected : []) {
+      progress(
+        `latency: ${peer.label} — ${options.docs} docs × ${options.observers} observers, 1 writer/doc every ${options.intervalMs} ms, ${options.warmupSeconds} s warm-up + ${options.seconds} s`,
+      );
+      try {
+        const outcome = await latencyPhase(peer, ctx, loadgen, options, progress);
+        results[peer.id]!.latency = outcome;
+        const l = outcome.latencyMs;
+        progress(
+          `latency: ${peer.label} p50 ${l.p50.toFixed(1)} p99 ${l.p99.toFixed(1)} max ${l.max.toFixed(1)} ms (${outcome.received}/${outcome.expected})`,
+        );
+      } catch (err) {
+        results[peer.id]!.errors.push(`latency: ${errorText(err)}`);
+        progress(`latency: ${peer.label} FAILED: ${errorText(err)}`);
+      }
+    }
+
+    // 2. Cold load: one document from BENCH_COLD_UPDATES small updates, stored per peer.
+    if (options.phases.includes('cold')) await coldLoads(options, selected, ctx, loadgen, results);
+
+    // 3. Heap per idle document with one connection.
+    for (const peer of options.phases.includes('heap') ? selected : []) {
+      progress(`heap: ${peer.label} — ${options.idleDocs} idle documents, one client each`);
+      try {
+        const outcome = await heapPhase(peer, ctx, loadgen, options.idleDocs, progress);
+        results[peer.id]!.heap = outcome;
+        progress(`heap: ${peer.label} ${(outcome.bytesPerDoc / 1024).toFixed(2)} KiB per idle document`);
+      } catch (err) {
+        results[peer.id]!.errors.push(`heap: ${errorText(err)}`);
+        progress(`heap: ${peer.label} FAILED: ${errorText(err)}`);
+      }
+    }
+  } finally {
+    await loadgen.stop();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  report(options, results);
+}
+
+async function coldLoads(
+  options: BenchOptions,
+  selected: Peer[],
+  ctx: PeerContext,
+  loadgen: BenchChild,
+  results: Partial<Record<PeerId, PeerResults>>,
+): Promise<void> {
+  progress(`cold load: generating a document from ${options.coldUpdates} updates`);
+  const cold = generateColdDocument(options.coldUpdates);
+  const state = fullState(cold.updates);
+  const names = Array.from({ length: options.coldRepeats }, (_, i) => `cold-${i}`);
+  progress(
+    `cold load: ${cold.expected.annotations} annotations, ${cold.expected.meta} meta keys, state ${(state.byteLength / 1024).toFixed(0)} KiB`,
+  );
+  const seeded = new Set<PeerId>();
+  for (const peer of selected) {
+    try {
+      if (peer.id === 'concord') {
+        const seed = await seedConcord(ctx.benchUrl, names, cold.updates, {
+          maxUpdates: loadConfig(process.env).sync.compactMaxUpdates,
+          maxBytes: loadConfig(process.env).sync.compactMaxBytes,
+        });
+        const note =
+          `seeding the cold document took ${(seed.ms / 1000).toFixed(1)} s: ${seed.compactions} compactions, ` +
+          `last one ${seed.lastCompactionMs.toFixed(0)} ms (max ${seed.maxCompactionMs.toFixed(0)} ms) for a ` +
+          `${(seed.snapshotBytes / 1024).toFixed(0)} KiB snapshot, ${seed.logRowsLeft} log rows left`;
+        results[peer.id]!.notes.push(note);
+        progress(`cold load: Concord ${note}`);
+      } else if (peer.id === 'hocuspocus') {
+        await seedHocuspocus(ctx.benchUrl, names, state);
+      } else {
+        await seedLeveldb(ctx.leveldbDir, names, state);
+      }
+      seeded.add(peer.id);
+    } catch (err) {
+      results[peer.id]!.errors.push(`cold seed: ${errorText(err)}`);
+      progress(`cold load: seeding ${peer.label} FAILED: ${errorText(err)}`);
+    }
+  }
+  for (const peer of selected.filter((p) => seeded.has(p.id))) {
+    try {
+      const outcome = await coldPhase(peer, ctx, loadgen, names, cold.expected, state.byteLength, progress);
+      results[peer.id]!.cold = outcome;
+      progress(
+        `cold load: ${peer.label} median ${outcome.medianMs.toFixed(1)} ms, first ${outcome.firstMs.toFixed(1)} ms, content ${outcome.contentOk ? 'ok' : 'FAILED'}`,
+      );
+    } catch (err) {
+      results[peer.id]!.errors.push(`cold load: ${errorText(err)}`);
+      progress(`cold load: ${peer.label} FAILED: ${errorText(err)}`);
+    }
+  }
+}
+
+function report(options: BenchOptions, results: Partial<Record<PeerId, PeerResults>>): void {
+  const targets = evaluateTargets(results);
+  const notes = [
+    taskset.note,
+    'latency is measured from the scheduled send time to an observer seeing the edit (no coordinated omission)',
+    'heap per idle doc = growth between 20 % and 100 % of the documents, after global.gc() ×2 (one-off costs cancel out)',
+    'cold load = new client connect → synced and holding the full content; median over BENCH_COLD_REPEATS documents, each loaded once',
+  ];
+  console.log(`\n${formatReport(results, targets, notes)}\n`);
+  const jsonPath = fileURLToPath(new URL('results/latest.json', import.meta.url));
+  writeJson(jsonPath, {
+    date: new Date().toISOString(),
+    node: process.version,
+    options: { ...options, adminUrl: redact(options.adminUrl) },
+    pinning: taskset.note,
+    peers: Object.fromEntries(
+      Object.entries(results).map(([id, r]) => [
+        id,
+        { label: r.peer.label, latency: r.latency, cold: r.cold, heap: r.heap, notes: r.notes, errors: r.errors },
+      ]),
+    ),
+    targets,
+  });
+  progress(`results written to ${jsonPath}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error('bench:sync failed:', err);
+    killAll();
+    process.exit(1);
+  },
+);

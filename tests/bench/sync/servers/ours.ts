@@ -1,0 +1,16 @@
+import type { AddressInfo } from 'node:net';
+import Fastify from 'fastify';
+import app from '../../../../server/app.ts';
+import { loadConfig } from '../../../../server/config.ts';
+import { serveBenchServer } from './server-ipc.ts';
+
+/**
+ * Concord exactly as server/main.ts boots it (same Fastify options, config from the environment),
+ * plus the bench IPC. Run in-process rather than through main.ts so the heap probe sees the
+ * server's own heap.
+ */
+const config = loadConfig(process.env);
+const fastify = Fastify({ logger: { level: config.logLevel }, forceCloseConnections: 'idle' });
+await fastify.register(app, { config });
+await fastify.listen({ host: config.host, port: config.port });
+serveBenchServer((fastify.server.address() as AddressInfo).port, () => fastify.close());
