@@ -1,6 +1,7 @@
 /**
  * Runs every case of the vector file through computeAgreement (SPEC §12).
- * Default: ../shared/agreement/vectors-public.json (outside the repo); override with the
+ * Default: tests/fixtures/agreement/vectors-public.json, a copy of the team kit's
+ * ../shared/agreement/vectors-public.json (a clean clone may not sit beside the kit); override with the
  * AGREEMENT_VECTORS environment variable to run hidden vector files.
  */
 import { readFileSync } from 'node:fs';
@@ -26,7 +27,7 @@ interface VectorFile {
 
 const path =
   process.env.AGREEMENT_VECTORS ??
-  fileURLToPath(new URL('../../../../shared/agreement/vectors-public.json', import.meta.url));
+  fileURLToPath(new URL('../../fixtures/agreement/vectors-public.json', import.meta.url));
 const file = JSON.parse(readFileSync(path, 'utf8')) as VectorFile;
 
 describe(`agreement vectors (${path})`, () => {
