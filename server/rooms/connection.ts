@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { CloseCode, closeCodeDescriptions } from '../../shared/protocol/close-codes.ts';
+import { CloseCode, closeCodeDescriptions, closeReason } from '../../shared/protocol/close-codes.ts';
 import { InvalidAwarenessError, decodeAwarenessUpdate } from './awareness.ts';
 import {
   MalformedMessageError,
@@ -174,7 +174,7 @@ export class Connection {
       else if (err instanceof InvalidAwarenessError) this.fail(CloseCode.InvalidUpdate, { detail: err.message });
       else {
         this.log.error({ err, connection: this.id, doc: this.docName }, 'unexpected error handling message');
-        this.close(CloseCode.InternalError, closeCodeDescriptions[CloseCode.InternalError].name);
+        this.close(CloseCode.InternalError, closeReason(CloseCode.InternalError));
       }
     }
   }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CloseCode, closeCodeDescriptions } from '../../shared/protocol/close-codes.ts';
+import { CloseCode, closeReason } from '../../shared/protocol/close-codes.ts';
 import { isValidDocumentName } from '../../shared/protocol/messages.ts';
 import { CommitQueue, type CommitQueueOptions } from './commit-queue.ts';
 import { Connection, type Access, type ConnectionLimits } from './connection.ts';
@@ -103,7 +103,7 @@ export class Rooms {
     }
     if (!isValidDocumentName(docName)) {
       this.log.warn({ doc: docName.slice(0, 256) }, 'invalid document name');
-      connection.close(CloseCode.BadDocumentName, closeCodeDescriptions[CloseCode.BadDocumentName].name);
+      connection.close(CloseCode.BadDocumentName, closeReason(CloseCode.BadDocumentName));
       return connection;
     }
     this.acquire(docName).then(
@@ -117,7 +117,7 @@ export class Rooms {
       },
       (err: unknown) => {
         this.log.error({ err, doc: docName }, 'document load failed');
-        connection.close(CloseCode.LoadFailed, closeCodeDescriptions[CloseCode.LoadFailed].name);
+        connection.close(CloseCode.LoadFailed, closeReason(CloseCode.LoadFailed));
       },
     );
     return connection;

@@ -47,3 +47,8 @@ export const closeCodeDescriptions: Record<CloseCode, { name: string; reconnect:
   4500: { name: 'internal_error', reconnect: true, text: 'Internal server error' },
   4503: { name: 'load_failed', reconnect: true, text: 'Document could not be loaded; retry later' },
 };
+
+/** The close-frame reason for a code: its catalogue name (e.g. `slow_consumer`). */
+export function closeReason(code: CloseCode): string {
+  return closeCodeDescriptions[code].name;
+}

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
-import { CloseCode, closeCodeDescriptions } from '../../../shared/protocol/close-codes.ts';
+import { CloseCode, closeReason } from '../../../shared/protocol/close-codes.ts';
 import type { Access } from '../../rooms/connection.ts';
 import type { Connection } from '../../rooms/connection.ts';
 import { WsRoomSocket } from './ws-socket.ts';
@@ -68,8 +68,8 @@ const syncRoutes: FastifyPluginAsync<{ authorize?: AuthorizeDocument }> = async 
         // y-websocket only sends binary frames.
         const code = CloseCode.MalformedMessage;
         log.warn({ doc: docName, code }, 'text frame on sync socket');
-        if (connection) connection.close(code, closeCodeDescriptions[code].name);
-        else socket.close(code, closeCodeDescriptions[code].name);
+        if (connection) connection.close(code, closeReason(code));
+        else socket.close(code, closeReason(code));
         return;
       }
       const bytes = toBytes(data);
@@ -78,7 +78,7 @@ const syncRoutes: FastifyPluginAsync<{ authorize?: AuthorizeDocument }> = async 
       earlyBytes += bytes.byteLength;
       if (earlyBytes > maxMessageBytes) {
         early = null;
-        socket.close(CloseCode.SlowConsumer, closeCodeDescriptions[CloseCode.SlowConsumer].name);
+        socket.close(CloseCode.SlowConsumer, closeReason(CloseCode.SlowConsumer));
         return;
       }
       early.push(bytes.slice());
@@ -102,7 +102,7 @@ const syncRoutes: FastifyPluginAsync<{ authorize?: AuthorizeDocument }> = async 
         if (ws.readyState !== ws.OPEN) return;
         if (typeof grant === 'number') {
           log.info({ doc: docName, code: grant }, 'document access denied');
-          socket.close(grant, closeCodeDescriptions[grant].name);
+          socket.close(grant, closeReason(grant));
           return;
         }
         connection = fastify.rooms.connect(docName, socket, grant);
@@ -112,7 +112,7 @@ const syncRoutes: FastifyPluginAsync<{ authorize?: AuthorizeDocument }> = async 
       },
       (err: unknown) => {
         log.error({ err, doc: docName }, 'authorization failed');
-        socket.close(CloseCode.InternalError, closeCodeDescriptions[CloseCode.InternalError].name);
+        socket.close(CloseCode.InternalError, closeReason(CloseCode.InternalError));
       },
     );
   });

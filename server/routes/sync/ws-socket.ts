@@ -1,5 +1,5 @@
 import type { WebSocket } from 'ws';
-import { CloseCode, closeCodeDescriptions } from '../../../shared/protocol/close-codes.ts';
+import { CloseCode, closeReason } from '../../../shared/protocol/close-codes.ts';
 import type { RoomSocket } from '../../rooms/ports.ts';
 
 /** ws's own code for a frame over `maxPayload` (RFC 6455 "message too big"). */
@@ -23,7 +23,7 @@ export class WsRoomSocket implements RoomSocket {
     const close = ws.close.bind(ws);
     ws.close = (code?: number, reason?: string | Buffer) =>
       code === WS_MESSAGE_TOO_BIG
-        ? close(CloseCode.MessageTooLarge, closeCodeDescriptions[CloseCode.MessageTooLarge].name)
+        ? close(CloseCode.MessageTooLarge, closeReason(CloseCode.MessageTooLarge))
         : close(code, reason);
   }
 
