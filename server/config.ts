@@ -17,6 +17,13 @@ export interface Config {
     compactMaxUpdates: number;
     compactMaxBytes: number;
   };
+  /**
+   * `project` (default): documents open only as the project's access rules allow. `none`: every
+   * client reads and writes every document name — for protocol tests and benchmarks only.
+   */
+  syncAuth: 'project' | 'none';
+  /** Largest accepted media upload. */
+  maxUploadBytes: number;
   shutdownTimeoutMs: number;
   /** Folder with the built web app (vite build output). */
   webDir: string;
@@ -38,6 +45,15 @@ function int(env: Env, name: string, fallback: number, min: number): number {
   return value;
 }
 
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+  }
+  return raw as T;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const dataDir = resolve(env.DATA_DIR || './data');
   return {
@@ -55,6 +71,8 @@ export function loadConfig(env: Env = process.env): Config {
       compactMaxUpdates: int(env, 'COMPACT_MAX_UPDATES', 1_000, 2),
       compactMaxBytes: int(env, 'COMPACT_MAX_BYTES', 4 * 1024 * 1024, 1024),
     },
+    syncAuth: oneOf(env, 'SYNC_AUTH', ['project', 'none'] as const, 'project'),
+    maxUploadBytes: int(env, 'MAX_UPLOAD_BYTES', 2 * 1024 * 1024 * 1024, 1024),
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0),
     webDir: resolve(env.WEB_DIR || 'build/web'),
   };

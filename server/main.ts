@@ -1,5 +1,5 @@
 import Fastify from 'fastify';
-import app from './app.ts';
+import app, { serverOptions } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 
 /** Boot only: read config, build Fastify, register the app, handle signals, listen. */
@@ -14,12 +14,7 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  // The embedded database's first start (initdb) can take several seconds on a busy machine.
-  const fastify = Fastify({
-    logger: { level: config.logLevel },
-    forceCloseConnections: 'idle',
-    pluginTimeout: 120_000,
-  });
+  const fastify = Fastify(serverOptions(config));
   await fastify.register(app, { config });
 
   let stopping = false;

@@ -10,7 +10,7 @@ export type {
   LabelClass,
   Taxonomy,
 } from './taxonomy.ts';
-export { ANNOTATION_KINDS, MODALITIES, ROLES, TIER_RELATIONS, canEditTier, validateTiers } from './tier.ts';
+export { ANNOTATION_KINDS, MODALITIES, ROLES, SKILL_RE, TIER_RELATIONS, canEditTier, validateTiers } from './tier.ts';
 export type { AnnotationKind, Modality, Role, Tier, TierRelation } from './tier.ts';
 export { SOURCES } from './annotation.ts';
 export type {

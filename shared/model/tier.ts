@@ -35,6 +35,11 @@ export interface Tier {
   relation: TierRelation | null;
   guidelines: string;
   editRoles: Role[];
+  /**
+   * Skills a member must hold (all of them) to edit the tier, e.g. `["linguist"]` on a transcript
+   * tier; empty = any member with an edit role. Managers are not exempt: the tier says who edits.
+   */
+  editSkills: string[];
 }
 
 /** Modalities a kind makes sense for: spans need text, boxes need frames. */
@@ -54,7 +59,7 @@ function axis(kind: AnnotationKind): 'time' | 'text' {
  * All problems of a project's tier list; empty means valid. Codes: invalid_id, duplicate_id,
  * empty_name, duplicate_name, invalid_modality, invalid_kind, kind_modality, orphan_parent, cycle,
  * relation_without_parent, parent_without_relation, invalid_relation, relation_kind,
- * unknown_class, unknown_attribute, invalid_role.
+ * unknown_class, unknown_attribute, invalid_role, invalid_skill.
  */
 export function validateTiers(tiers: readonly Tier[], taxonomy: Taxonomy): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
@@ -89,6 +94,9 @@ export function validateTiers(tiers: readonly Tier[], taxonomy: Taxonomy): Valid
     });
     t.editRoles.forEach((r, j) => {
       if (!ROLES.includes(r)) issues.push(issue('invalid_role', `${p}.editRoles[${j}]`, `unknown role "${r}"`));
+    });
+    t.editSkills.forEach((s, j) => {
+      if (!SKILL_RE.test(s)) issues.push(issue('invalid_skill', `${p}.editSkills[${j}]`, `invalid skill "${s}"`));
     });
 
     if (t.relation !== null && !TIER_RELATIONS.includes(t.relation))
@@ -143,7 +151,10 @@ function tiersInCycles(tiers: readonly Tier[]): string[] {
     .map((t) => t.id);
 }
 
-/** True when a member with `role` may edit annotations on `tier`. */
-export function canEditTier(tier: Tier, role: Role): boolean {
-  return tier.editRoles.includes(role);
+/** A skill name: lower-case word characters and dashes, 1–40 long. */
+export const SKILL_RE = /^[a-z0-9][a-z0-9_-]{0,39}$/;
+
+/** True when a member with `role` and `skills` may edit annotations on `tier`. */
+export function canEditTier(tier: Tier, role: Role, skills: readonly string[] = []): boolean {
+  return tier.editRoles.includes(role) && tier.editSkills.every((s) => skills.includes(s));
 }

@@ -13,8 +13,13 @@ export const CloseCode = {
   Unauthenticated: 4401,
   /** The user may not open this document, or lost the right while connected. */
   Forbidden: 4403,
-  /** The document name is not a valid name. */
+  /** The document name is not a valid name, or names no document of the domain. */
   BadDocumentName: 4404,
+  /**
+   * The user's rights on this document changed while connected (role, assignment, submit,
+   * visibility): reconnect, and the server decides again with the new rights.
+   */
+  AccessChanged: 4409,
   /** No pong arrived within one heartbeat interval: the peer is presumed dead. */
   HeartbeatTimeout: 4408,
   /** A single message exceeds the configured maximum size (MAX_MESSAGE_BYTES). */
@@ -40,6 +45,7 @@ export const closeCodeDescriptions: Record<CloseCode, { name: string; reconnect:
   4401: { name: 'unauthenticated', reconnect: false, text: 'Sign in first' },
   4403: { name: 'forbidden', reconnect: false, text: 'Access to this document is not allowed' },
   4404: { name: 'bad_document_name', reconnect: false, text: 'Invalid document name' },
+  4409: { name: 'access_changed', reconnect: true, text: 'Access rights changed; reconnect to continue' },
   4408: { name: 'heartbeat_timeout', reconnect: true, text: 'No pong within the heartbeat interval' },
   4413: { name: 'message_too_large', reconnect: false, text: 'Message exceeds the maximum size' },
   4422: { name: 'invalid_update', reconnect: false, text: 'Yjs or awareness update does not decode' },

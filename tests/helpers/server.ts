@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
-import app from '../../server/app.ts';
+import app, { serverOptions } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
 import { createTestDatabase, testPostgresUrl } from './postgres.ts';
 
@@ -25,7 +25,7 @@ export function tempDataDir(): { dir: string; remove(): void } {
 /** Builds the real app (same plugin as main.ts) and listens on 127.0.0.1 (port 0 unless given). */
 export async function startServer(env: Record<string, string | undefined>): Promise<TestServer> {
   const config = loadConfig({ LOG_LEVEL: 'silent', PORT: '0', ...env });
-  const fastify = Fastify({ logger: { level: config.logLevel }, pluginTimeout: 120_000 });
+  const fastify = Fastify(serverOptions(config));
   await fastify.register(app, { config });
   await fastify.listen({ host: '127.0.0.1', port: config.port });
   const address = fastify.server.address();

@@ -50,6 +50,7 @@ export function tier(id: string, kind: Tier['kind'], modality: Tier['modality'],
     relation: null,
     guidelines: '',
     editRoles: ['annotator', 'manager'],
+    editSkills: [],
     ...extra,
   };
 }

@@ -43,6 +43,7 @@ describe('validateTiers', () => {
     ['unknown_class', (ts: Tier[]) => ts[0]!.allowedClassIds.push('ghost'), 'tiers[0].allowedClassIds[1]'],
     ['unknown_attribute', (ts: Tier[]) => ts[0]!.attributeIds.push('ghost'), 'tiers[0].attributeIds[2]'],
     ['invalid_role', (ts: Tier[]) => ts[0]!.editRoles.push('admin' as 'manager'), 'tiers[0].editRoles[2]'],
+    ['invalid_skill', (ts: Tier[]) => ts[0]!.editSkills.push('Not A Skill'), 'tiers[0].editSkills[0]'],
     [
       'orphan_parent',
       (ts: Tier[]) => Object.assign(ts[0]!, { parentTierId: 'ghost', relation: 'included_in' }),
@@ -94,5 +95,13 @@ describe('canEditTier', () => {
     const t = tier('x', 'segment', 'audio', { editRoles: ['reviewer'] });
     expect(canEditTier(t, 'reviewer')).toBe(true);
     expect(canEditTier(t, 'annotator')).toBe(false);
+  });
+
+  it('requires every edit skill of the tier', () => {
+    const t = tier('x', 'segment', 'audio', { editRoles: ['annotator'], editSkills: ['linguist'] });
+    expect(canEditTier(t, 'annotator')).toBe(false);
+    expect(canEditTier(t, 'annotator', ['qa'])).toBe(false);
+    expect(canEditTier(t, 'annotator', ['qa', 'linguist'])).toBe(true);
+    expect(canEditTier(t, 'reviewer', ['linguist'])).toBe(false);
   });
 });
