@@ -7,6 +7,7 @@ import { ApiError } from './errors.ts';
 import configPlugin from './plugins/config.ts';
 import databasePlugin from './plugins/database.ts';
 import authPlugin from './plugins/auth.ts';
+import bootstrapPlugin from './plugins/bootstrap.ts';
 import metricsPlugin from './plugins/metrics.ts';
 import roomsPlugin from './plugins/rooms.ts';
 import apiRoutes from './routes/api/index.ts';
@@ -52,6 +53,7 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   await fastify.register(metricsPlugin);
   await fastify.register(roomsPlugin);
   await fastify.register(authPlugin);
+  await fastify.register(bootstrapPlugin);
   fastify.decorate('reauthorize', (match: (docName: string, userId: string | null) => boolean) => {
     const closed = fastify.rooms.closeConnections(match, CloseCode.AccessChanged);
     if (closed > 0) fastify.log.info({ closed }, 'connections re-authorizing after an access change');

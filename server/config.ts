@@ -22,6 +22,8 @@ export interface Config {
    * client reads and writes every document name — for protocol tests and benchmarks only.
    */
   syncAuth: 'project' | 'none';
+  /** Create the demo project on first start (empty database). */
+  demo: boolean;
   /** Largest accepted media upload. */
   maxUploadBytes: number;
   shutdownTimeoutMs: number;
@@ -72,6 +74,7 @@ export function loadConfig(env: Env = process.env): Config {
       compactMaxBytes: int(env, 'COMPACT_MAX_BYTES', 4 * 1024 * 1024, 1024),
     },
     syncAuth: oneOf(env, 'SYNC_AUTH', ['project', 'none'] as const, 'project'),
+    demo: oneOf(env, 'DEMO', ['on', 'off'] as const, 'on') === 'on',
     maxUploadBytes: int(env, 'MAX_UPLOAD_BYTES', 2 * 1024 * 1024 * 1024, 1024),
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0),
     webDir: resolve(env.WEB_DIR || 'build/web'),

@@ -24,7 +24,8 @@ export function tempDataDir(): { dir: string; remove(): void } {
 
 /** Builds the real app (same plugin as main.ts) and listens on 127.0.0.1 (port 0 unless given). */
 export async function startServer(env: Record<string, string | undefined>): Promise<TestServer> {
-  const config = loadConfig({ LOG_LEVEL: 'silent', PORT: '0', ...env });
+  // No demo project unless a test asks for it: most tests want an empty database.
+  const config = loadConfig({ LOG_LEVEL: 'silent', PORT: '0', DEMO: 'off', ...env });
   const fastify = Fastify(serverOptions(config));
   await fastify.register(app, { config });
   await fastify.listen({ host: '127.0.0.1', port: config.port });
