@@ -81,7 +81,7 @@ export function halve(level: Int8Array): Int8Array {
 
 async function peaksWithFfmpeg(ffmpeg: string, path: string, sampleRate: number, durationSec: number): Promise<Peaks> {
   // Generous timeout: decoding runs far faster than real time, but never forever.
-  const timeoutMs = 60_000 + durationSec * 1000;
+  const timeoutMs = 60_000 + Math.ceil(durationSec * 1000); // spawn() wants an integer
   const child = spawnTool(
     ffmpeg,
     ['-v', 'error', '-nostdin', '-i', path, '-vn', '-ac', '1', '-ar', String(sampleRate), '-f', 'f32le', '-'],

@@ -6,6 +6,7 @@ import { ErrorCode, errorCode, type ErrorName } from '../../../shared/errors.ts'
 import { requireActor } from '../../plugins/auth.ts';
 import accountRoutes from './accounts.ts';
 import auditRoutes from './audit.ts';
+import mediaRoutes from './media.ts';
 import { errorSchema, userSchema } from './schemas.ts';
 import projectRoutes from './projects.ts';
 import taskRoutes from './tasks.ts';
@@ -68,6 +69,7 @@ const api: FastifyPluginAsync = async (fastify) => {
   await fastify.register(accountRoutes);
   await fastify.register(projectRoutes);
   await fastify.register(taskRoutes);
+  await fastify.register(mediaRoutes);
   await fastify.register(auditRoutes);
 };
 
