@@ -31,6 +31,7 @@ export { mapToRecord, readAnnotation, sanitize } from './read.ts';
 export type { ReadResult } from './read.ts';
 export { LAYER_ANNOTATIONS, LAYER_META, LAYER_SCHEMA_VERSION, LayerDoc } from './layer.ts';
 export type { LayerChange, ListFilter } from './layer.ts';
+export { tiersTouchedByUpdate } from './touched-tiers.ts';
 export { parseMentions } from './mentions.ts';
 export {
   ENTITY_KINDS,
