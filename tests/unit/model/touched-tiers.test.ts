@@ -604,52 +604,56 @@ function rawEdit(r: () => number, d: Y.Doc): void {
 }
 
 describe('tiersTouchedByUpdate: randomized hostile updates', () => {
-  it('whatever it accepts applies cleanly, leaves nothing pending and changes no other tier', () => {
-    let accepted = 0;
-    let refused = 0;
-    for (const seed of [21, 22, 23, 24, 25, 26]) {
-      const r = rng(seed);
-      const server = new Y.Doc({ gc: seed % 2 === 0 });
-      // Peers that also sync among themselves, behind the server's back.
-      const peers = [0, 1, 2].map(() => new Client());
-      for (let step = 0; step < 250; step++) {
-        const p = pick(r, peers);
-        const x = r();
-        if (x < 0.4) rawEdit(r, p.doc);
-        else if (x < 0.55) p.receive(Y.encodeStateAsUpdate(server, Y.encodeStateVector(p.doc)));
-        else if (x < 0.6) p.receive(Y.encodeStateAsUpdate(pick(r, peers).doc, Y.encodeStateVector(p.doc)));
-        else {
-          const out = p.takeAll();
-          const y = r();
-          let u: Uint8Array | undefined;
-          if (y < 0.3) u = out[0];
-          else if (y < 0.45)
-            u = out[out.length - 1]; // out of order
-          else if (y < 0.6 && out.length > 0) u = Y.mergeUpdates(out);
-          else if (y < 0.75) u = Y.encodeStateAsUpdate(p.doc, Y.encodeStateVector(server));
-          else if (y < 0.85) u = Y.encodeStateAsUpdate(p.doc);
+  it(
+    'whatever it accepts applies cleanly, leaves nothing pending and changes no other tier',
+    { timeout: 60_000 },
+    () => {
+      let accepted = 0;
+      let refused = 0;
+      for (const seed of [21, 22, 23, 24, 25, 26]) {
+        const r = rng(seed);
+        const server = new Y.Doc({ gc: seed % 2 === 0 });
+        // Peers that also sync among themselves, behind the server's back.
+        const peers = [0, 1, 2].map(() => new Client());
+        for (let step = 0; step < 250; step++) {
+          const p = pick(r, peers);
+          const x = r();
+          if (x < 0.4) rawEdit(r, p.doc);
+          else if (x < 0.55) p.receive(Y.encodeStateAsUpdate(server, Y.encodeStateVector(p.doc)));
+          else if (x < 0.6) p.receive(Y.encodeStateAsUpdate(pick(r, peers).doc, Y.encodeStateVector(p.doc)));
           else {
-            u = Y.encodeStateAsUpdate(p.doc, Y.encodeStateVector(server)).slice();
-            for (let i = 0; i < 1 + Math.floor(r() * 3); i++) u[Math.floor(r() * u.length)] = Math.floor(r() * 256);
+            const out = p.takeAll();
+            const y = r();
+            let u: Uint8Array | undefined;
+            if (y < 0.3) u = out[0];
+            else if (y < 0.45)
+              u = out[out.length - 1]; // out of order
+            else if (y < 0.6 && out.length > 0) u = Y.mergeUpdates(out);
+            else if (y < 0.75) u = Y.encodeStateAsUpdate(p.doc, Y.encodeStateVector(server));
+            else if (y < 0.85) u = Y.encodeStateAsUpdate(p.doc);
+            else {
+              u = Y.encodeStateAsUpdate(p.doc, Y.encodeStateVector(server)).slice();
+              for (let i = 0; i < 1 + Math.floor(r() * 3); i++) u[Math.floor(r() * u.length)] = Math.floor(r() * 256);
+            }
+            if (u === undefined) continue;
+            const got = tiersTouchedByUpdate(server, u);
+            if (got === null) {
+              refused++;
+              continue;
+            }
+            accepted++;
+            const clone = new Y.Doc({ gc: server.gc });
+            Y.applyUpdate(clone, Y.encodeStateAsUpdate(server));
+            expect(() => Y.applyUpdate(clone, u)).not.toThrow();
+            expect(clone.store.pendingStructs, `seed ${seed} step ${step}`).toBeNull();
+            expect(clone.store.pendingDs, `seed ${seed} step ${step}`).toBeNull();
+            expect([...got], `seed ${seed} step ${step}`).toEqual(expect.arrayContaining(groundTruth(server, u)));
+            Y.applyUpdate(server, u, 'client');
           }
-          if (u === undefined) continue;
-          const got = tiersTouchedByUpdate(server, u);
-          if (got === null) {
-            refused++;
-            continue;
-          }
-          accepted++;
-          const clone = new Y.Doc({ gc: server.gc });
-          Y.applyUpdate(clone, Y.encodeStateAsUpdate(server));
-          expect(() => Y.applyUpdate(clone, u)).not.toThrow();
-          expect(clone.store.pendingStructs, `seed ${seed} step ${step}`).toBeNull();
-          expect(clone.store.pendingDs, `seed ${seed} step ${step}`).toBeNull();
-          expect([...got], `seed ${seed} step ${step}`).toEqual(expect.arrayContaining(groundTruth(server, u)));
-          Y.applyUpdate(server, u, 'client');
         }
       }
-    }
-    expect(accepted).toBeGreaterThan(200);
-    expect(refused).toBeGreaterThan(20);
-  });
+      expect(accepted).toBeGreaterThan(200);
+      expect(refused).toBeGreaterThan(20);
+    },
+  );
 });
