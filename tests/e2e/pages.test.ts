@@ -2,22 +2,22 @@
  * End-to-end test of the web app's pages (sign-in, projects, settings, media, tasks, workflow)
  * against the real server with the demo project, driven through Debian's Chromium.
  *
- * Needs the built app in build/web (`npx vite build`) and /usr/bin/chromium; it builds nothing.
+ * Needs /usr/bin/chromium (or CHROMIUM_PATH); build/web is built by the global setup when stale.
  * Screenshots go to tests/e2e/artifacts/.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../server/accounts/accounts.ts';
 import { startServer, tempDataDir, type TestServer } from '../helpers/server.ts';
+import { launchChromium } from './browser.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const WEB_DIR = join(ROOT, 'build/web');
 const ARTIFACTS = join(ROOT, 'tests/e2e/artifacts');
 const SPEECH = join(ROOT, 'tests/fixtures/media/demo/speech.wav');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 const USERNAME = 'e2e-admin';
 const PASSWORD = 'e2e correct horse battery';
@@ -32,9 +32,6 @@ describe('web pages (Chromium)', () => {
   let projectId = '';
 
   beforeAll(async () => {
-    if (!existsSync(join(WEB_DIR, 'index.html'))) {
-      throw new Error(`${WEB_DIR}/index.html is missing: run \`npx vite build\` first`);
-    }
     mkdirSync(ARTIFACTS, { recursive: true });
     data = tempDataDir();
     // DEMO=on: bootstrap creates the admin, ada, ben and the demo project with its media.
@@ -44,19 +41,7 @@ describe('web pages (Chromium)', () => {
       { username: USERNAME, displayName: 'E2E Admin', password: PASSWORD, isAdmin: true },
       null,
     );
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     context = await browser.newContext({ baseURL: server.httpUrl, viewport: { width: 1360, height: 900 } });
     context.setDefaultTimeout(15_000);
     page = await context.newPage();
