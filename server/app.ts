@@ -1,6 +1,7 @@
 import websocket from '@fastify/websocket';
 import type { FastifyError, FastifyPluginAsync, FastifyServerOptions } from 'fastify';
 import { CloseCode } from '../shared/protocol/close-codes.ts';
+import { documentAuthorizer } from './access/documents.ts';
 import fp from 'fastify-plugin';
 import type { Config } from './config.ts';
 import { ApiError } from './errors.ts';
@@ -87,7 +88,11 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   await fastify.register(apiRoutes);
   const { config } = options;
   if (config.syncAuth === 'none') fastify.log.warn('SYNC_AUTH=none: every client may read and write every document');
-  const authorize = options.authorizeDocument ?? (config.syncAuth === 'none' ? undefined : undefined); // WIRING PENDING: documentAuthorizer
+  const authorize =
+    options.authorizeDocument ??
+    (config.syncAuth === 'none'
+      ? undefined
+      : documentAuthorizer({ authenticate: fastify.authenticate, access: fastify.access }));
   await fastify.register(syncRoutes, { authorize });
   await fastify.register(webRoutes);
 };
