@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import type * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { layerDocName } from '../../../shared/domain/doc-names.ts';
 import { LayerDoc, type LayerContext, type Taxonomy, type Tier } from '../../../shared/model/index.ts';
@@ -61,7 +62,7 @@ describe('live access over WebSocket', () => {
   });
 
   const ctx = (author: string): LayerContext => ({ tiers, taxonomy, mediaDuration: null, now: () => 0, author });
-  const segment = (tierId: string, author: string) => (d: import('yjs').Doc) =>
+  const segment = (tierId: string, author: string) => (d: Y.Doc) =>
     new LayerDoc(d).create({ kind: 'segment', tierId, start: 1, end: 2, id: crypto.randomUUID() }, ctx(author));
 
   async function stored(docName: string) {
