@@ -71,8 +71,8 @@ const NO_TIER = '';
  *
  * Returns null when the update cannot be fully attributed: a dependency the document does not have
  * (origin, parent, clock gap), deletes of clocks it does not have, an update that would release
- * structs or deletes the document holds as pending, a malformed entry of `annotations`, or an update
- * that does not decode. The caller must refuse the update then.
+ * structs or deletes the document holds as pending, a malformed entry of `annotations`, a struct of
+ * length 0, or an update that does not decode. The caller must refuse the update then.
  */
 export function tiersTouchedByUpdate(doc: Y.Doc, update: Uint8Array): Set<string> | null {
   try {
@@ -344,10 +344,13 @@ class Analysis {
       const after = this.current(client);
       const structs = this.store.clients.get(client);
       for (const { clock, len } of ranges) {
-        if (len <= 0) continue;
         const end = clock + len;
         // Clocks the document will not have: Yjs keeps the delete pending and applies it later, unchecked.
-        if (end > after) throw new Unattributable();
+        // That includes an empty range at or past the state (a v1 update can encode length 0), which
+        // Yjs even fails to re-encode as pending ("Unexpected case", after integrating the structs).
+        if (end > after || clock >= after) throw new Unattributable();
+        // An empty range below the state deletes nothing.
+        if (len <= 0) continue;
         const upto = Math.min(end, storeState);
         if (structs !== undefined && clock < upto)
           for (let i = Y.findIndexSS(structs, clock); i < structs.length && structs[i].id.clock < upto; i++) {
@@ -394,12 +397,18 @@ class Analysis {
   }
 }
 
-/** The update's structs per client, in order. A client in several groups (Yjs keeps only the last) is refused. */
+/**
+ * The update's structs per client, in order. A client in several groups (Yjs keeps only the last) is
+ * refused, and so is a struct of length 0 (e.g. an empty `ContentAny`, which no Yjs client writes):
+ * Yjs would integrate it as a second struct at the clock of the next one, a store it later fails on
+ * ("Unexpected case" when a delete garbage-collects the type holding it).
+ */
 function groupByClient(structs: Struct[]): Map<number, { i: number; refs: Struct[] }> {
   const groups = new Map<number, { i: number; refs: Struct[] }>();
   let refs: Struct[] = [];
   let last: Struct | null = null;
   for (const s of structs) {
+    if (!(s.length > 0)) throw new Unattributable();
     if (last === null || s.id.client !== last.id.client) {
       if (groups.has(s.id.client)) throw new Unattributable();
       refs = [];
