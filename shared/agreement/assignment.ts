@@ -256,6 +256,20 @@ export function sparseLexMatching(nA: number, nB: number, edges: readonly Weight
   return out.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
 }
 
+/** True when no two edges share an endpoint. */
+function isMatching(nA: number, edges: readonly WeightedEdge[]): boolean {
+  let nB = 0;
+  for (const e of edges) if (e.b >= nB) nB = e.b + 1;
+  const usedA = new Uint8Array(nA);
+  const usedB = new Uint8Array(nB);
+  for (const e of edges) {
+    if (usedA[e.a] || usedB[e.b]) return false;
+    usedA[e.a] = 1;
+    usedB[e.b] = 1;
+  }
+  return true;
+}
+
 /** Components up to this many rows × columns go to the dense Hungarian solver. */
 const DENSE_LIMIT = 64 * 64;
 
@@ -264,6 +278,14 @@ const DENSE_LIMIT = 64 * 64;
  * Returns the matched pairs `[a, b]` sorted by `a`.
  */
 export function maxLexMatching(nA: number, edges: readonly WeightedEdge[]): [number, number][] {
+  if (isMatching(nA, edges)) {
+    // Every component is a single edge (the usual case for θ ≥ 0.5 on non-overlapping
+    // segments, SPEC §6a): the eligible graph is its own optimal matching.
+    const out = edges.map((e): [number, number] => [e.a, e.b]);
+    let sorted = true;
+    for (let k = 1; k < out.length && sorted; k++) if (out[k][0] < out[k - 1][0]) sorted = false;
+    return sorted ? out : out.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  }
   const out: [number, number][] = [];
   for (const comp of edgeComponents(nA, edges)) {
     if (comp.length === 1) {

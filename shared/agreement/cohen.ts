@@ -69,19 +69,37 @@ function confusionFromPairs(
   pairs: readonly [CodeValue, CodeValue][],
   declared?: readonly CodeValue[] | null,
 ): ConfusionMatrix {
-  const { categories, index } = categoryIndex(declared, pairs.flat());
+  return confusionFromWeightedPairs(
+    pairs.map(([x, y]) => [x, y, 1]),
+    declared,
+  );
+}
+
+/**
+ * Confusion matrix of `[a, b, count]` triples: `count` identical pairs each (e.g. all time slices
+ * between two segment boundaries). Categories: the declared list or the sorted observed values.
+ */
+export function confusionFromWeightedPairs(
+  pairs: readonly (readonly [CodeValue, CodeValue, number])[],
+  declared?: readonly CodeValue[] | null,
+): ConfusionMatrix {
+  const observed: CodeValue[] = [];
+  for (const [x, y] of pairs) observed.push(x, y);
+  const { categories, index } = categoryIndex(declared, observed);
   const k = categories.length;
   const matrix = Array.from({ length: k }, () => new Array<number>(k).fill(0));
   const rowTotals = new Array<number>(k).fill(0);
   const colTotals = new Array<number>(k).fill(0);
-  for (const [x, y] of pairs) {
+  let n = 0;
+  for (const [x, y, w] of pairs) {
     const i = index.get(valueKey(x))!;
     const j = index.get(valueKey(y))!;
-    matrix[i][j]++;
-    rowTotals[i]++;
-    colTotals[j]++;
+    matrix[i][j] += w;
+    rowTotals[i] += w;
+    colTotals[j] += w;
+    n += w;
   }
-  return { categories, matrix, rowTotals, colTotals, n: pairs.length };
+  return { categories, matrix, rowTotals, colTotals, n };
 }
 
 /** Weight (disagreement) of cell (i, j). Scaling does not change κ_w, so no normalisation. */
@@ -173,17 +191,28 @@ export function cohenKappaFromPairs(
   options: CohenOptions = {},
   nTotal: number = pairs.length,
 ): CohenResult {
+  return cohenKappaFromConfusion(confusionFromPairs(pairs, options.categories), options, nTotal);
+}
+
+/**
+ * Cohen's κ from a ready confusion matrix (counts; see {@link confusionFromWeightedPairs}).
+ * `nTotal` is reported as `n_units_total` (defaults to the matrix total); 0 gives `empty_input`.
+ */
+export function cohenKappaFromConfusion(
+  confusion: ConfusionMatrix,
+  options: CohenOptions = {},
+  nTotal: number = confusion.n,
+): CohenResult {
   const weights = normaliseWeights(options.weights);
   const warnings: string[] = [];
   if (weights !== 'none' && !options.categories) warnings.push('category_order_defaulted');
-  const confusion = confusionFromPairs(pairs, options.categories);
   const r = kappaFromConfusion(confusion, weights);
   const reason: ReasonCode | null = nTotal === 0 ? 'empty_input' : r.reason;
   return {
     kappa: r.kappa,
     reason,
     n_units_total: nTotal,
-    n_units_used: pairs.length,
+    n_units_used: confusion.n,
     p_o: r.p_o,
     p_e: r.p_e,
     weights,

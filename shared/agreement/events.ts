@@ -13,6 +13,7 @@ import { AgreementInputError } from './reasons.ts';
 import type { LabelMode, PrfResult, Segment, SegmentInput } from './types.ts';
 import { maxCardinalityMatching } from './assignment.ts';
 import { checkSegments, prf } from './values.ts';
+import { overlapCandidates } from './segments.ts';
 
 export interface EventMatchParams {
   /** Seconds (or the input's unit). mir_eval default 0.05. */
@@ -53,15 +54,22 @@ export function matchEvents(
     throw new AgreementInputError('invalid_params', `label_mode ${String(labelMode)}`);
   const A = checkSegments(reference, 'reference');
   const B = checkSegments(other, 'other');
-  const adj: number[][] = A.map((a) => {
+  // Candidates: onsets within the tolerance plus a margin (the exact rounded test follows), found
+  // by an interval sweep instead of testing every pair; same adjacency lists, in index order.
+  const margin = onsetTol + 1e-3;
+  const point = (x: { start: number }) => ({ start: x.start, end: x.start });
+  const { offsets, items } = overlapCandidates(A.map(point), B.map(point), margin, margin);
+  const adj: number[][] = A.map((a, i) => {
     const row: number[] = [];
     const offTol = offsetRatio === null ? 0 : Math.max(offsetRatio * (a.end - a.start), offsetMin);
-    B.forEach((b, j) => {
-      if (labelMode === 'same' && a.label !== b.label) return;
-      if (!(roundDecimals4(Math.abs(a.start - b.start)) <= onsetTol)) return;
-      if (offsetRatio !== null && !(roundDecimals4(Math.abs(a.end - b.end)) <= offTol)) return;
+    for (let k = offsets[i]; k < offsets[i + 1]; k++) {
+      const j = items[k];
+      const b = B[j];
+      if (labelMode === 'same' && a.label !== b.label) continue;
+      if (!(roundDecimals4(Math.abs(a.start - b.start)) <= onsetTol)) continue;
+      if (offsetRatio !== null && !(roundDecimals4(Math.abs(a.end - b.end)) <= offTol)) continue;
       row.push(j);
-    });
+    }
     return row;
   });
   const matchA = maxCardinalityMatching(B.length, adj);

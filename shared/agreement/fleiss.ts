@@ -8,7 +8,9 @@
  * one division at the end. P̄_e = 1 ⇔ S = T² ⇔ a single category was used (decided on counts).
  */
 import type { CodeValue, CodingInput, WithReason } from './types.ts';
-import { unitRow, valueKey } from './values.ts';
+import { unitRow } from './values.ts';
+import { codeRows, rowCount } from './rows.ts';
+import type { CodedRows, WeightedRow } from './rows.ts';
 
 export interface FleissResult extends WithReason {
   kappa: number | null;
@@ -30,30 +32,50 @@ export interface FleissResult extends WithReason {
  * `need_two_raters` (m < 2), `no_variation` (one category only).
  */
 export function fleissKappa(input: CodingInput): FleissResult {
-  const N = input.units.length;
+  return fleissKappaRows(input.units.map((_, u) => ({ values: unitRow(input, u), weight: 1 })));
+}
+
+/**
+ * Fleiss' κ on weighted rows (a row of weight w counts as w identical units); the core of
+ * {@link fleissKappa}. All sums stay integers, so grouping units into rows changes nothing.
+ */
+export function fleissKappaRows(rows: readonly WeightedRow[]): FleissResult {
+  return fleissKappaCoded(codeRows(rows));
+}
+
+/** {@link fleissKappaRows} on coded rows (see rows.ts). */
+export function fleissKappaCoded(table: CodedRows): FleissResult {
+  const nRows = rowCount(table);
+  const Wd = table.width;
+  let N = 0;
+  for (let r = 0; r < nRows; r++) N += table.weights[r];
   const empty = { n_units: N, categories: [], category_proportions: [] };
   if (N === 0) return { ...empty, kappa: null, p_bar: null, p_e: null, raters_per_unit: null, reason: 'empty_input' };
-  const catIndex = new Map<string, number>();
+  // Categories in order of first appearance; catOf maps a value code to its category index.
+  const catOf = new Int32Array(table.values.length).fill(-1);
   const categories: CodeValue[] = [];
   const totals: number[] = [];
+  const scratch = new Int32Array(table.values.length);
+  const touched = new Int32Array(Math.max(Wd, 1));
   let m = -1;
   let A = 0;
-  for (let u = 0; u < N; u++) {
-    const counts = new Map<number, number>();
+  for (let r = 0; r < nRows; r++) {
+    const w = table.weights[r];
+    if (w === 0) continue;
     let mu = 0;
-    for (const v of unitRow(input, u)) {
-      if (v === null) continue;
+    let nt = 0;
+    for (let i = r * Wd; i < (r + 1) * Wd; i++) {
+      const code = table.codes[i];
+      if (code < 0) continue;
       mu++;
-      const key = valueKey(v);
-      let c = catIndex.get(key);
-      if (c === undefined) {
-        c = categories.length;
-        catIndex.set(key, c);
-        categories.push(v);
+      let c = catOf[code];
+      if (c < 0) {
+        c = catOf[code] = categories.length;
+        categories.push(table.values[code]);
         totals.push(0);
       }
-      totals[c]++;
-      counts.set(c, (counts.get(c) ?? 0) + 1);
+      totals[c] += w;
+      if (scratch[c]++ === 0) touched[nt++] = c;
     }
     if (m === -1) m = mu;
     else if (m !== mu) {
@@ -66,7 +88,11 @@ export function fleissKappa(input: CodingInput): FleissResult {
         reason: 'unequal_ratings_per_unit',
       };
     }
-    for (const c of counts.values()) A += c * (c - 1);
+    for (let a = 0; a < nt; a++) {
+      const c = touched[a];
+      A += w * scratch[c] * (scratch[c] - 1);
+      scratch[c] = 0;
+    }
   }
   const T = N * m;
   if (m < 2) {

@@ -9,7 +9,11 @@
  */
 import { AgreementInputError } from './reasons.ts';
 import type { CodeValue, CodingInput, WithReason } from './types.ts';
-import { categoryIndex, readValue, sortedUnique, valueKey } from './values.ts';
+import { categoryIndex, sortedUnique, valueKey } from './values.ts';
+import { codeRows, occurringCodes, rowCount } from './rows.ts';
+import type { CodedRows, WeightedRow } from './rows.ts';
+
+export type { WeightedRow } from './rows.ts';
 
 export type AlphaLevel = 'nominal' | 'ordinal' | 'interval' | 'ratio';
 
@@ -74,28 +78,45 @@ function deltaMatrix(level: AlphaLevel, values: readonly CodeValue[], marg: read
   return d;
 }
 
+function checkLevel(level: AlphaLevel): void {
+  if (!['nominal', 'ordinal', 'interval', 'ratio'].includes(level)) {
+    throw new AgreementInputError('invalid_params', `unknown level ${String(level)}`);
+  }
+}
+
 /**
  * Krippendorff's α. Null reasons: `empty_input` (no units), `no_pairable_data` (no unit with two
  * values, which includes every single-rater study), `no_variation` (D_e = 0: one distinct
  * pairable value; D_o and D_e are then reported as 0).
  */
 export function krippendorffAlpha(input: CodingInput, options: AlphaOptions = {}): AlphaResult {
+  const rows: WeightedRow[] = input.units.map((unit) => ({ values: input.raters.map((r) => unit[r]), weight: 1 }));
+  return krippendorffAlphaRows(rows, options);
+}
+
+/**
+ * Krippendorff's α on weighted rows: a row of weight w counts as w identical units. This is the
+ * core of {@link krippendorffAlpha} (which passes weight 1 per unit), used directly where many
+ * units are identical (time slices between two segment boundaries, tokens with the same labels).
+ *
+ * For the nominal level every δ² is 0 or 1, so the observed-disagreement numerator of each
+ * m_u-group is an integer sum; it is accumulated exactly per m_u and divided once, which makes
+ * the result independent of unit order and of how units are grouped into rows.
+ */
+export function krippendorffAlphaRows(rows: readonly WeightedRow[], options: AlphaOptions = {}): AlphaResult {
+  checkLevel(options.level ?? 'nominal');
+  return krippendorffAlphaCoded(codeRows(rows), options);
+}
+
+/** {@link krippendorffAlphaRows} on coded rows (see rows.ts). */
+export function krippendorffAlphaCoded(table: CodedRows, options: AlphaOptions = {}): AlphaResult {
   const level = options.level ?? 'nominal';
-  if (!['nominal', 'ordinal', 'interval', 'ratio'].includes(level)) {
-    throw new AgreementInputError('invalid_params', `unknown level ${String(level)}`);
-  }
-  // Per-unit value lists (non-missing only).
-  const unitValues: CodeValue[][] = input.units.map((unit) => {
-    const vals: CodeValue[] = [];
-    for (const r of input.raters) {
-      const v = readValue(unit[r]);
-      if (v !== null) vals.push(v);
-    }
-    return vals;
-  });
-  const all = unitValues.flat();
+  checkLevel(level);
+  const nRows = rowCount(table);
+  const W = table.width;
+  const observed = occurringCodes(table).map((c) => table.values[c]);
   if (level === 'interval' || level === 'ratio') {
-    for (const v of all) {
+    for (const v of observed) {
       if (typeof v !== 'number')
         throw new AgreementInputError('non_numeric_value', `${level} α needs numbers, got ${JSON.stringify(v)}`);
     }
@@ -103,38 +124,67 @@ export function krippendorffAlpha(input: CodingInput, options: AlphaOptions = {}
   // Value domain: declared order for ordinal (validated), otherwise sorted observed values.
   const declared = level === 'ordinal' || level === 'nominal' ? options.categories : null;
   const { categories: domain, index } = declared
-    ? categoryIndex(declared, all)
-    : { categories: sortedUnique(all), index: null };
+    ? categoryIndex(declared, observed)
+    : { categories: sortedUnique(observed), index: null };
   const idx = index ?? new Map(domain.map((v, i) => [valueKey(v), i]));
   const V = domain.length;
+  const toDomain = Int32Array.from(table.values, (v) => idx.get(valueKey(v)) ?? -1);
 
-  const pairable = unitValues.filter((vals) => vals.length >= 2);
   const marg = new Array<number>(V).fill(0);
   let n = 0;
-  const unitCounts = pairable.map((vals) => {
-    const counts = new Map<number, number>();
-    for (const v of vals) {
-      const c = idx.get(valueKey(v))!;
-      counts.set(c, (counts.get(c) ?? 0) + 1);
-      marg[c]++;
-    }
-    n += vals.length;
-    return { m: vals.length, counts: [...counts.entries()] };
-  });
-  const base = { level, n_pairable: n, n_units_pairable: pairable.length, values: domain, marginals: marg };
-  if (input.units.length === 0) return { ...base, alpha: null, D_o: null, D_e: null, reason: 'empty_input' };
+  let nUnits = 0;
+  let nPairableUnits = 0;
+  const mOf = new Int32Array(nRows); // non-missing values per row
+  for (let r = 0; r < nRows; r++) {
+    const w = table.weights[r];
+    nUnits += w;
+    let m = 0;
+    for (let i = r * W; i < (r + 1) * W; i++) if (table.codes[i] >= 0) m++;
+    mOf[r] = m;
+    if (m < 2) continue;
+    for (let i = r * W; i < (r + 1) * W; i++) if (table.codes[i] >= 0) marg[toDomain[table.codes[i]]] += w;
+    n += m * w;
+    nPairableUnits += w;
+  }
+  const base = { level, n_pairable: n, n_units_pairable: nPairableUnits, values: domain, marginals: marg };
+  if (nUnits === 0) return { ...base, alpha: null, D_o: null, D_e: null, reason: 'empty_input' };
   if (n === 0) return { ...base, alpha: null, D_o: null, D_e: null, reason: 'no_pairable_data' };
   const distinct = marg.filter((c) => c > 0).length;
   if (distinct <= 1) return { ...base, alpha: null, D_o: 0, D_e: 0, reason: 'no_variation' };
 
   const delta = deltaMatrix(level, domain, marg);
-  // D_o = (1/n) Σ_u 1/(m_u−1) Σ_{c≠k} n_uc n_uk δ²_ck
+  // D_o = (1/n) Σ_u 1/(m_u−1) Σ_{c≠k} n_uc n_uk δ²_ck, from the value counts n_uc of each unit
+  // (categories in order of first appearance within the unit).
+  const scratch = new Int32Array(V);
+  const touched = new Int32Array(V);
   let doSum = 0;
-  for (const { m, counts } of unitCounts) {
-    let s = 0;
-    for (const [c, nc] of counts) for (const [k, nk] of counts) if (c !== k) s += nc * nk * delta[c * V + k];
-    doSum += s / (m - 1);
+  const byM = new Map<number, number>();
+  for (let r = 0; r < nRows; r++) {
+    const m = mOf[r];
+    if (m < 2) continue;
+    const w = table.weights[r];
+    let nt = 0;
+    for (let i = r * W; i < (r + 1) * W; i++) {
+      if (table.codes[i] < 0) continue;
+      const c = toDomain[table.codes[i]];
+      if (scratch[c]++ === 0) touched[nt++] = c;
+    }
+    if (level === 'nominal') {
+      // Σ_{c≠k} n_uc n_uk = m_u² − Σ_c n_uc²: an integer, summed exactly per m_u.
+      let sq = 0;
+      for (let a = 0; a < nt; a++) sq += scratch[touched[a]] * scratch[touched[a]];
+      byM.set(m, (byM.get(m) ?? 0) + w * (m * m - sq));
+    } else {
+      let s = 0;
+      for (let a = 0; a < nt; a++) {
+        const c = touched[a];
+        for (let b = 0; b < nt; b++) if (a !== b) s += scratch[c] * scratch[touched[b]] * delta[c * V + touched[b]];
+      }
+      doSum += (w * s) / (m - 1);
+    }
+    for (let a = 0; a < nt; a++) scratch[touched[a]] = 0;
   }
+  for (const m of [...byM.keys()].sort((x, y) => x - y)) doSum += byM.get(m)! / (m - 1);
   // D_e = 1/(n(n−1)) Σ_c Σ_k n_c n_k δ²_ck
   let deSum = 0;
   for (let c = 0; c < V; c++) {

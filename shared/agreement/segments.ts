@@ -40,7 +40,73 @@ export function iou(a: Pick<Segment, 'start' | 'end'>, b: Pick<Segment, 'start' 
   return inter / (a.end - a.start + (b.end - b.start) - inter);
 }
 
-/** Eligible pairs: IoU > 0, IoU ≥ θ and (in `'same'` mode) equal labels. */
+/** Candidate lists in compressed form: the candidates of item a are `items[offsets[a] .. offsets[a+1])`. */
+export interface Candidates {
+  readonly offsets: Int32Array;
+  readonly items: Int32Array;
+}
+
+/**
+ * Indices of `other` that may overlap each reference item, ascending: for every `a`, the `b` with
+ * `b.start < a.end + slackAfter` and `b.end > a.start − slackBefore` (a superset of the
+ * overlapping pairs; callers apply their exact test). An interval sweep over `other` sorted by
+ * start, with a running maximum of ends to find the first candidate, so the cost is
+ * O((n + m) log m + candidates) instead of O(n·m); the output is the same as scanning every pair
+ * in index order.
+ */
+export function overlapCandidates(
+  ref: readonly { readonly start: number; readonly end: number }[],
+  other: readonly { readonly start: number; readonly end: number }[],
+  slackBefore = 0,
+  slackAfter = 0,
+): Candidates {
+  const m = other.length;
+  let sorted = true;
+  for (let b = 1; b < m && sorted; b++) if (other[b].start < other[b - 1].start) sorted = false;
+  const order = new Int32Array(m);
+  for (let b = 0; b < m; b++) order[b] = b;
+  if (!sorted) order.sort((x, y) => other[x].start - other[y].start || x - y);
+  const starts = new Float64Array(m);
+  const ends = new Float64Array(m);
+  const maxEnd = new Float64Array(m);
+  let running = -Infinity;
+  for (let k = 0; k < m; k++) {
+    starts[k] = other[order[k]].start;
+    ends[k] = other[order[k]].end;
+    running = Math.max(running, ends[k]);
+    maxEnd[k] = running;
+  }
+  const offsets = new Int32Array(ref.length + 1);
+  let items = new Int32Array(Math.max(16, ref.length * 2));
+  let n = 0;
+  for (let a = 0; a < ref.length; a++) {
+    const lo0 = ref[a].start - slackBefore;
+    const hi0 = ref[a].end + slackAfter;
+    // first k with maxEnd[k] > lo0 (maxEnd is non-decreasing)
+    let lo = 0;
+    let hi = m;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (maxEnd[mid] > lo0) hi = mid;
+      else lo = mid + 1;
+    }
+    const first = n;
+    for (let k = lo; k < m && starts[k] < hi0; k++) {
+      if (!(ends[k] > lo0)) continue;
+      if (n === items.length) {
+        const grown = new Int32Array(items.length * 2);
+        grown.set(items);
+        items = grown;
+      }
+      items[n++] = order[k];
+    }
+    if (!sorted) items.subarray(first, n).sort();
+    offsets[a + 1] = n;
+  }
+  return { offsets, items: items.subarray(0, n) };
+}
+
+/** Eligible pairs: IoU > 0, IoU ≥ θ and (in `'same'` mode) equal labels; ordered by `a`, then `b`. */
 export function eligiblePairs(
   ref: readonly Segment[],
   other: readonly Segment[],
@@ -48,8 +114,10 @@ export function eligiblePairs(
   labelMode: LabelMode,
 ): WeightedEdge[] {
   const edges: WeightedEdge[] = [];
+  const { offsets, items } = overlapCandidates(ref, other);
   for (let a = 0; a < ref.length; a++) {
-    for (let b = 0; b < other.length; b++) {
+    for (let k = offsets[a]; k < offsets[a + 1]; k++) {
+      const b = items[k];
       if (labelMode === 'same' && (ref[a].label ?? null) !== (other[b].label ?? null)) continue;
       const w = iou(ref[a], other[b]);
       if (w > 0 && w >= threshold) edges.push({ a, b, w });
@@ -90,7 +158,20 @@ export function matchSegments(
     throw new AgreementInputError('invalid_params', 'iou_threshold must be ≥ 0');
   const A = checkSegments(reference, 'reference');
   const B = checkSegments(other, 'other');
-  const edges = eligiblePairs(A, B, theta, labelMode);
+  return segmentMatchesFromEdges(A, B, eligiblePairs(A, B, theta, labelMode), method);
+}
+
+/**
+ * The matching result of {@link matchSegments} from a ready eligible-pair list (as returned by
+ * {@link eligiblePairs} on validated segments). Lets a caller that needs both label modes find
+ * the candidate pairs once: the `'same'` list is the `'ignore'` list filtered by label equality.
+ */
+export function segmentMatchesFromEdges(
+  A: readonly Segment[],
+  B: readonly Segment[],
+  edges: readonly WeightedEdge[],
+  method: 'optimal' | 'greedy' = 'optimal',
+): SegmentMatchResult {
   const matches = method === 'optimal' ? maxLexMatching(A.length, edges) : greedyMatching(edges);
   const tp = matches.length;
   let sIou = 0;

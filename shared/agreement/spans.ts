@@ -11,6 +11,7 @@ import { AgreementInputError } from './reasons.ts';
 import type { LabelMode, PrfResult, Segment, SpanInput } from './types.ts';
 import { maxCardinalityMatching } from './assignment.ts';
 import { checkSegments, prf } from './values.ts';
+import { overlapCandidates } from './segments.ts';
 
 export interface SpanF1Params {
   /** `'exact'` (default) or `'overlap'`. */
@@ -24,7 +25,37 @@ export interface SpanF1Result extends PrfResult {
 }
 
 function spanKey(s: { start: number; end: number; label: string | null }, labelMode: LabelMode): string {
-  return labelMode === 'ignore' ? `${s.start}:${s.end}` : `${s.start}:${s.end}:${JSON.stringify(s.label)}`;
+  // null and every string label get distinct suffixes ('!' vs '"' prefix).
+  return labelMode === 'ignore'
+    ? `${s.start}:${s.end}`
+    : `${s.start}:${s.end}:${s.label === null ? '!' : `"${s.label}`}`;
+}
+
+/**
+ * Distinct exact-match keys of validated spans → index of the first span with that key; `prefix`
+ * (e.g. a text id) is prepended to every key, so that keys of several texts can share a map.
+ */
+export function exactSpanKeys(
+  spans: readonly { start: number; end: number; label?: string | null }[],
+  labelMode: LabelMode = 'same',
+  prefix = '',
+): Map<string, number> {
+  const keys = new Map<string, number>();
+  spans.forEach((s, i) => {
+    const k = prefix + spanKey({ start: s.start, end: s.end, label: s.label ?? null }, labelMode);
+    if (!keys.has(k)) keys.set(k, i);
+  });
+  return keys;
+}
+
+/** Exact matches (set intersection of keys): `[referenceIndex, otherIndex]` by reference index. */
+export function exactSpanMatches(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>): [number, number][] {
+  const matches: [number, number][] = [];
+  for (const [k, i] of a) {
+    const j = b.get(k);
+    if (j !== undefined) matches.push([i, j]);
+  }
+  return matches.sort((x, y) => x[0] - y[0]);
 }
 
 /** Span F1 on two explicit span lists (reference first). */
@@ -40,31 +71,21 @@ export function spanF1Lists(
   const A = checkSegments(reference, 'reference');
   const B = checkSegments(other, 'other');
   if (mode === 'exact') {
-    const firstA = new Map<string, number>();
-    A.forEach((s, i) => {
-      const k = spanKey(s, labelMode);
-      if (!firstA.has(k)) firstA.set(k, i);
-    });
-    const firstB = new Map<string, number>();
-    B.forEach((s, i) => {
-      const k = spanKey(s, labelMode);
-      if (!firstB.has(k)) firstB.set(k, i);
-    });
-    const matches: [number, number][] = [];
-    for (const [k, i] of firstA) {
-      const j = firstB.get(k);
-      if (j !== undefined) matches.push([i, j]);
-    }
-    matches.sort((x, y) => x[0] - y[0]);
-    return { ...prf(matches.length, firstA.size, firstB.size), matches };
+    const ka = exactSpanKeys(A, labelMode);
+    const kb = exactSpanKeys(B, labelMode);
+    const matches = exactSpanMatches(ka, kb);
+    return { ...prf(matches.length, ka.size, kb.size), matches };
   }
   if (mode !== 'overlap') throw new AgreementInputError('invalid_params', `mode ${String(mode)}`);
-  const adj = A.map((a) => {
+  const { offsets, items } = overlapCandidates(A, B);
+  const adj = A.map((a, i) => {
     const row: number[] = [];
-    B.forEach((b, j) => {
-      if (labelMode === 'same' && a.label !== b.label) return;
+    for (let k = offsets[i]; k < offsets[i + 1]; k++) {
+      const j = items[k];
+      const b = B[j];
+      if (labelMode === 'same' && a.label !== b.label) continue;
       if (Math.min(a.end, b.end) > Math.max(a.start, b.start)) row.push(j);
-    });
+    }
     return row;
   });
   const matchA = maxCardinalityMatching(B.length, adj);

@@ -49,7 +49,7 @@ export interface TimeSliceResult extends WithReason {
 }
 
 /** K = ⌈d/r⌉, exact for integer ticks (a float quotient could round across an integer). */
-function sliceCount(d: number, r: number): number {
+export function sliceCount(d: number, r: number): number {
   if (d <= 0) return 0;
   if (Number.isSafeInteger(d) && Number.isSafeInteger(r)) {
     let q = Math.floor(d / r);
@@ -60,18 +60,18 @@ function sliceCount(d: number, r: number): number {
   return Math.ceil(d / r);
 }
 
-/** Labels of the slices for one annotator. */
-export function sliceLabels(
+/**
+ * One annotator's segments as used for slicing: validated, zero-length ones dropped, sorted by
+ * start, same-label overlaps merged; overlapping segments with different labels are rejected
+ * (`overlapping_segments`). The result is disjoint and sorted.
+ */
+export function slicingSegments(
   segments: SegmentInput['annotators'][string],
-  t0: number,
-  r: number,
-  K: number,
   who = 'annotator',
-): (string | null)[] {
+): { start: number; end: number; label: string | null }[] {
   const segs = checkSegments(segments, who)
     .filter((s) => s.end > s.start)
     .sort((a, b) => a.start - b.start || a.end - b.end);
-  // Merge same-label overlaps; reject different-label overlaps.
   const merged: { start: number; end: number; label: string | null }[] = [];
   for (const s of segs) {
     const prev = merged[merged.length - 1];
@@ -80,8 +80,20 @@ export function sliceLabels(
         throw new AgreementInputError('overlapping_segments', `${who} has overlapping segments with different labels`);
       }
       prev.end = Math.max(prev.end, s.end);
-    } else merged.push({ ...s });
+    } else merged.push({ start: s.start, end: s.end, label: s.label });
   }
+  return merged;
+}
+
+/** Labels of the slices for one annotator. */
+export function sliceLabels(
+  segments: SegmentInput['annotators'][string],
+  t0: number,
+  r: number,
+  K: number,
+  who = 'annotator',
+): (string | null)[] {
+  const merged = slicingSegments(segments, who);
   const out = new Array<string | null>(K).fill(null);
   let p = 0;
   for (let k = 0; k < K; k++) {
@@ -93,11 +105,17 @@ export function sliceLabels(
   return out;
 }
 
-/**
- * Time-sliced κ/α/Fleiss (SPEC §7). The coefficient's own null rules apply; with no slices the
- * reason is `empty_input`.
- */
-export function timeSliced(input: SegmentInput, params: TimeSliceParams): TimeSliceResult {
+/** Validated slicing parameters: origin t0, slice length r, slice count K, modes. */
+export interface SliceGrid {
+  t0: number;
+  r: number;
+  K: number;
+  mode: 'category' | 'exclude';
+  coefficient: SliceCoefficient;
+}
+
+/** Reads and validates {@link TimeSliceParams} (default span `[0, max segment end]`). */
+export function sliceGrid(input: SegmentInput, params: TimeSliceParams): SliceGrid {
   const r = params.resolution;
   if (!(typeof r === 'number' && r > 0 && Number.isFinite(r))) {
     throw new AgreementInputError('invalid_params', 'resolution must be a positive number');
@@ -107,6 +125,8 @@ export function timeSliced(input: SegmentInput, params: TimeSliceParams): TimeSl
     throw new AgreementInputError('invalid_params', `no_label ${String(mode)}`);
   const coefficient: SliceCoefficient =
     params.coefficient === 'krippendorff_alpha' ? 'krippendorff_alpha_nominal' : (params.coefficient ?? 'cohen_kappa');
+  if (!['cohen_kappa', 'krippendorff_alpha_nominal', 'fleiss_kappa'].includes(coefficient))
+    throw new AgreementInputError('invalid_params', `unknown coefficient ${String(coefficient)}`);
   let t0: number;
   let t1: number;
   const span = params.span as unknown;
@@ -117,7 +137,15 @@ export function timeSliced(input: SegmentInput, params: TimeSliceParams): TimeSl
     t1 = 0;
     for (const rid of input.raters) for (const s of input.annotators[rid] ?? []) t1 = Math.max(t1, s.end);
   }
-  const K = sliceCount(t1 - t0, r);
+  return { t0, r, K: sliceCount(t1 - t0, r), mode, coefficient };
+}
+
+/**
+ * Time-sliced κ/α/Fleiss (SPEC §7). The coefficient's own null rules apply; with no slices the
+ * reason is `empty_input`.
+ */
+export function timeSliced(input: SegmentInput, params: TimeSliceParams): TimeSliceResult {
+  const { t0, r, K, mode, coefficient } = sliceGrid(input, params);
   const slices: Record<string, (string | null)[]> = {};
   for (const rid of input.raters) slices[rid] = sliceLabels(input.annotators[rid], t0, r, K, rid);
 

@@ -51,10 +51,27 @@ export function tokenLabels(
 ): string[] {
   const S = checkSegments(spans, 'spans');
   const started = new Set<number>();
+  // Sweep: tokens are disjoint and in text order, so a span that ends before a token's start can
+  // never overlap a later token. `active` holds the spans that started before the current
+  // token's end and have not ended yet; the winner rule below is order-independent (ties on
+  // overlap, start and label go to the lower index, as in a scan in index order).
+  const order = S.map((_, i) => i).sort((x, y) => S[x].start - S[y].start || x - y);
+  let next = 0;
+  const active: number[] = [];
+  let sortedTokens = true;
+  for (let t = 1; t < tokens.length; t++) if (tokens[t].start < tokens[t - 1].end) sortedTokens = false;
   return tokens.map((t) => {
+    let candidates: readonly number[];
+    if (sortedTokens) {
+      while (next < order.length && S[order[next]].start < t.end) active.push(order[next++]);
+      let keep = 0;
+      for (let k = 0; k < active.length; k++) if (S[active[k]].end > t.start) active[keep++] = active[k];
+      active.length = keep;
+      candidates = active;
+    } else candidates = order;
     let best = -1;
     let bestOv = 0;
-    for (let i = 0; i < S.length; i++) {
+    for (const i of candidates) {
       const ov = Math.min(t.end, S[i].end) - Math.max(t.start, S[i].start);
       if (ov <= 0) continue;
       if (
@@ -62,7 +79,9 @@ export function tokenLabels(
         ov > bestOv ||
         (ov === bestOv &&
           (S[i].start < S[best].start ||
-            (S[i].start === S[best].start && compareCodePoints(S[i].label ?? '', S[best].label ?? '') < 0)))
+            (S[i].start === S[best].start &&
+              (compareCodePoints(S[i].label ?? '', S[best].label ?? '') < 0 ||
+                (compareCodePoints(S[i].label ?? '', S[best].label ?? '') === 0 && i < best)))))
       ) {
         best = i;
         bestOv = ov;

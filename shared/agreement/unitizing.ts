@@ -30,6 +30,24 @@ export const UNLABELLED_UNIT = '__unit__';
 export interface UnitizingOptions {
   /** `'reject'` (default) or `'merge'` overlapping same-label units of one rater. */
   readonly overlap?: 'reject' | 'merge';
+  /**
+   * `'auto'` (default): double-precision sweeps with exact integer accumulation when the
+   * continuum is short enough for that to be exact (R·L ≤ 2^50 ticks), BigInt otherwise;
+   * `'bigint'`: always the BigInt reference path (tests compare both).
+   */
+  readonly arithmetic?: 'auto' | 'bigint';
+  /**
+   * Memo hooks for repeated computations over mostly unchanged raters (live recompute): the
+   * validated units of rater i, and the observed sums of raters i < j, are requested through
+   * these and may be served from a cache (the caller keys them by rater content and continuum).
+   * Used by the double-precision path only.
+   */
+  readonly memo?: UnitizingMemo;
+}
+
+export interface UnitizingMemo {
+  rater<T>(i: number, make: () => T): T;
+  pair<T>(i: number, j: number, make: () => T): T;
 }
 
 export interface UnitizingLabelResult extends WithReason {
@@ -48,23 +66,30 @@ export interface UnitizingResult extends WithReason {
   R: number;
 }
 
+/** A c-unit in ticks: offset and length (numbers: exact, every tick is a safe integer). */
 interface Unit {
-  readonly b: bigint; // offset
-  readonly l: bigint; // length
+  readonly b: number;
+  readonly l: number;
 }
 
-function tick(x: number, what: string): bigint {
+/** The same, as BigInts, for the reference path. */
+interface BigUnit {
+  readonly b: bigint;
+  readonly l: bigint;
+}
+
+function tick(x: number, what: string): number {
   if (!Number.isSafeInteger(x)) {
     throw new AgreementInputError('non_integer_ticks', `${what} = ${x}: unitizing α needs integer ticks (SPEC §0)`);
   }
-  return BigInt(x);
+  return x;
 }
 
 /** Sorted, validated c-units of one rater (DKPro's TreeSet order: offset, then length). */
 function raterUnits(
   segs: readonly Segment[],
-  B: bigint,
-  E: bigint,
+  B: number,
+  E: number,
   rater: string,
   overlap: 'reject' | 'merge',
 ): Map<string, Unit[]> {
@@ -80,7 +105,7 @@ function raterUnits(
     list.push({ b, l: e - b });
   });
   for (const [label, list] of byLabel) {
-    list.sort((x, y) => (x.b < y.b ? -1 : x.b > y.b ? 1 : x.l < y.l ? -1 : x.l > y.l ? 1 : 0));
+    list.sort((x, y) => x.b - y.b || x.l - y.l);
     const out: Unit[] = [];
     for (const u of list) {
       const prev = out[out.length - 1];
@@ -88,13 +113,169 @@ function raterUnits(
         if (overlap === 'reject') {
           throw new AgreementInputError('overlapping_segments', `rater ${rater} has overlapping "${label}" units`);
         }
-        const end = prev.b + prev.l > u.b + u.l ? prev.b + prev.l : u.b + u.l;
+        const end = Math.max(prev.b + prev.l, u.b + u.l);
         out[out.length - 1] = { b: prev.b, l: end - prev.b };
       } else out.push(u);
     }
     byLabel.set(label, out);
   }
   return byLabel;
+}
+
+const TWO_52 = 2 ** 52;
+
+/**
+ * Exact sum of non-negative integers given as doubles: a double accumulator flushed into a
+ * BigInt before it could lose integer precision. Terms must be integers ≤ 2^52 (`add`), or are
+ * multiplied exactly (`addProduct`).
+ */
+class ExactSum {
+  private big = 0n;
+  private num = 0;
+
+  add(x: number): void {
+    this.num += x; // num < 2^52 and x ≤ 2^52 before the addition: the sum is exact
+    if (this.num >= TWO_52) {
+      this.big += BigInt(this.num);
+      this.num = 0;
+    }
+  }
+
+  /** Adds a·b for non-negative integers a, b. */
+  addProduct(a: number, b: number): void {
+    const p = a * b;
+    if (p < 2 ** 51) this.add(p);
+    else this.big += BigInt(a) * BigInt(b);
+  }
+
+  addBig(x: bigint): void {
+    this.big += x;
+  }
+
+  value(): bigint {
+    return this.big + BigInt(this.num);
+  }
+}
+
+/** DKPro `measureDistance` accumulated into `acc` (category false = gap). */
+function addDistance(acc: ExactSum, o1: number, l1: number, u1: boolean, o2: number, l2: number, u2: boolean): void {
+  const bd = o1 - o2;
+  const ld = l1 - l2;
+  if (u1 && u2 && -l1 < bd && bd < l2) {
+    const a = Math.abs(bd);
+    const e = Math.abs(bd + ld);
+    acc.addProduct(a, a);
+    acc.addProduct(e, e);
+  } else if (u1 && !u2 && -ld >= bd && bd >= 0) acc.addProduct(l1, l1);
+  else if (!u1 && u2 && -ld <= bd && bd <= 0) acc.addProduct(l2, l2);
+}
+
+/** {@link observedPairSumBig} in doubles with exact accumulation (same sweep). */
+function observedPairSum(units1: readonly Unit[], units2: readonly Unit[], B: number, L: number): bigint {
+  const acc = new ExactSum();
+  let n1 = 0;
+  let n2 = 0;
+  let o1 = B;
+  let l1 = 0;
+  let o2 = B;
+  let l2 = 0;
+  let c1 = false;
+  let c2 = false;
+  let pos = B;
+  const end = B + L;
+  while (pos < end && (n1 < units1.length || n2 < units2.length)) {
+    if (pos === o1 + l1) {
+      if (n1 < units1.length && pos === units1[n1].b) {
+        l1 = units1[n1++].l;
+        c1 = true;
+      } else {
+        l1 = (n1 < units1.length ? units1[n1].b : end) - pos;
+        c1 = false;
+      }
+      o1 = pos;
+    }
+    if (pos === o2 + l2) {
+      if (n2 < units2.length && pos === units2[n2].b) {
+        l2 = units2[n2++].l;
+        c2 = true;
+      } else {
+        l2 = (n2 < units2.length ? units2[n2].b : end) - pos;
+        c2 = false;
+      }
+      o2 = pos;
+    }
+    addDistance(acc, o1, l1, c1, o2, l2, c2);
+    pos = Math.min(o1 + l1, o2 + l2);
+  }
+  return acc.value();
+}
+
+/** Gap lengths of one rater for one label (DKPro expected sweep), in doubles. */
+function gapsOf(units: readonly Unit[], B: number, L: number, out: number[]): void {
+  let next = 0;
+  let offset = B;
+  let length = 0;
+  let pos = B;
+  const end = B + L;
+  while (pos < end) {
+    if (pos === offset + length) {
+      if (next < units.length && pos === units[next].b) {
+        length = units[next++].l;
+      } else {
+        length = (next < units.length ? units[next].b : end) - pos;
+        out.push(length);
+      }
+      offset = pos;
+    }
+    pos = offset + length;
+  }
+}
+
+/**
+ * {@link expectedBig} in doubles with exact accumulation. Needs R·L ≤ 2^50 so that gap sums
+ * and Σ l(l−1) stay exact; the caller checks.
+ */
+function expected(units: readonly Unit[][], B: number, L: number): Fraction {
+  const R = units.length;
+  let Nc = 0;
+  for (const list of units) Nc += list.length;
+  const gapList: number[] = [];
+  for (const u of units) gapsOf(u, B, L, gapList);
+  const gaps = Float64Array.from(gapList).sort();
+  // suffix sums over ascending gaps: Σ_{k≥i} gap_k ≤ R·L
+  const suffix = new Float64Array(gaps.length + 1);
+  for (let i = gaps.length - 1; i >= 0; i--) suffix[i] = suffix[i + 1] + gaps[i];
+  // Unit lengths ascending, so the first gap ≥ l only moves forward.
+  const lens = new Float64Array(Nc);
+  let q = 0;
+  for (const list of units) for (const u of list) lens[q++] = u.l;
+  lens.sort();
+  const s1 = new ExactSum(); // Σ l
+  const s2 = new ExactSum(); // Σ l²
+  const s3 = new ExactSum(); // Σ l³
+  const quad = new ExactSum(); // Σ l² · Σ_{gaps ≥ l}(l_h − l + 1)
+  let lo = 0;
+  for (let k = 0; k < Nc; k++) {
+    const l = lens[k];
+    s1.add(l);
+    s2.addProduct(l, l);
+    if (l < 2 ** 26) s3.addProduct(l * l, l);
+    else s3.addBig(BigInt(l) ** 3n);
+    while (lo < gaps.length && gaps[lo] < l) lo++;
+    const gapTerm = suffix[lo] - (gaps.length - lo) * (l - 1);
+    if (gapTerm > 0 && l > 0) {
+      if (l < 2 ** 25) quad.addProduct(l * l, gapTerm);
+      else quad.addBig(BigInt(l) * BigInt(l) * BigInt(gapTerm));
+    }
+  }
+  const S1 = s1.value();
+  const S2 = s2.value();
+  // Σ l(l−1)(2l−1)/3 = (2Σl³ − 3Σl² + Σl)/3, exact: every term is divisible by 6.
+  const cubic = (2n * s3.value() - 3n * S2 + S1) / 3n;
+  const Rb = BigInt(R);
+  const Lb = BigInt(L);
+  const num = BigInt(Math.max(Nc - 1, 0)) * cubic + quad.value();
+  return frac(2n * num, Lb * (Rb * Lb * (Rb * Lb - 1n) - (S2 - S1)));
 }
 
 /** DKPro `measureDistance`: δ² of two sections (category null = gap). */
@@ -107,8 +288,8 @@ function distance(o1: bigint, l1: bigint, u1: boolean, o2: bigint, l2: bigint, u
   return 0n;
 }
 
-/** Σ δ² over the overlapping sections of two raters for one label (DKPro observed sweep). */
-function observedPairSum(units1: readonly Unit[], units2: readonly Unit[], B: bigint, L: bigint): bigint {
+/** Σ δ² over the overlapping sections of two raters for one label (DKPro observed sweep; BigInt reference). */
+function observedPairSumBig(units1: readonly BigUnit[], units2: readonly BigUnit[], B: bigint, L: bigint): bigint {
   let sum = 0n;
   let n1 = 0;
   let n2 = 0;
@@ -147,8 +328,8 @@ function observedPairSum(units1: readonly Unit[], units2: readonly Unit[], B: bi
   return sum;
 }
 
-/** Gap lengths of one rater for one label (DKPro expected sweep). */
-function gapsOf(units: readonly Unit[], B: bigint, L: bigint, out: bigint[]): void {
+/** Gap lengths of one rater for one label (DKPro expected sweep; BigInt reference). */
+function gapsOfBig(units: readonly BigUnit[], B: bigint, L: bigint, out: bigint[]): void {
   let next = 0;
   let offset = B;
   let length = 0n;
@@ -173,12 +354,12 @@ function gapsOf(units: readonly Unit[], B: bigint, L: bigint, out: bigint[]): vo
  * D_e,c = (2/L) Σ_g [(N_c−1)(2l³−3l²+l)/3 + l² Σ_{gaps h: l_h ≥ l}(l_h − l + 1)] / [RL(RL−1) − Σ_g l(l−1)].
  * (2l³−3l²+l = l(l−1)(2l−1) is divisible by 6, so the /3 is exact.)
  */
-function expected(units: readonly Unit[][], B: bigint, L: bigint): Fraction {
+function expectedBig(units: readonly BigUnit[][], B: bigint, L: bigint): Fraction {
   const all = units.flat();
   const R = BigInt(units.length);
   const Nc = BigInt(all.length);
   const gaps: bigint[] = [];
-  for (const u of units) gapsOf(u, B, L, gaps);
+  for (const u of units) gapsOfBig(u, B, L, gaps);
   gaps.sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
   // suffix sums over ascending gaps: Σ_{k≥i} gap_k
   const suffix: bigint[] = new Array<bigint>(gaps.length + 1).fill(0n);
@@ -214,23 +395,47 @@ export function unitizingAlpha(input: UnitizingInput, options: UnitizingOptions 
   const L = E - B;
   const raters = input.raters;
   const R = raters.length;
-  const perRater = raters.map((r) => raterUnits(input.annotators[r] ?? [], B, E, r, overlap));
+  const memo = options.memo;
+  const perRater = raters.map((r, i) => {
+    const make = (): Map<string, Unit[]> => raterUnits(input.annotators[r] ?? [], B, E, r, overlap);
+    return memo ? memo.rater(i, make) : make();
+  });
   // Labels in order of first appearance (DKPro keeps a LinkedHashSet of categories).
   const labels: string[] = [];
   for (const m of perRater) for (const k of m.keys()) if (!labels.includes(k)) labels.push(k);
-  const base = { L: Number(L), R, per_label: {} as Record<string, UnitizingLabelResult> };
+  const base = { L, R, per_label: {} as Record<string, UnitizingLabelResult> };
   if (R < 2) return { ...base, alpha: null, D_o: null, D_e: null, reason: 'need_two_raters' };
   if (labels.length === 0) return { ...base, alpha: null, D_o: null, D_e: null, reason: 'empty_input' };
 
   const Rb = BigInt(R);
-  const Q = Rb * (Rb - 1n) * L * L; // D_o,c = 2·S_c / Q
+  const Lb = BigInt(L);
+  const Q = Rb * (Rb - 1n) * Lb * Lb; // D_o,c = 2·S_c / Q
+  // Doubles are exact for positions and for the gap sums (≤ R·L) below 2^50; products go
+  // through ExactSum. Longer continua (or arithmetic: 'bigint') use the BigInt reference sweep.
+  const fast = options.arithmetic !== 'bigint' && R * L <= 2 ** 50 && Math.abs(B) + L <= 2 ** 50;
+  const Bb = BigInt(B);
+  const toBig = (list: readonly Unit[]): BigUnit[] => list.map((u) => ({ b: BigInt(u.b), l: BigInt(u.l) }));
+  // Observed sums per rater pair and label (fast path; memoisable per pair).
+  const pairSums = (i: number, j: number): Map<string, bigint> => {
+    const make = (): Map<string, bigint> => {
+      const out = new Map<string, bigint>();
+      for (const label of new Set([...perRater[i].keys(), ...perRater[j].keys()]))
+        out.set(label, observedPairSum(perRater[i].get(label) ?? [], perRater[j].get(label) ?? [], B, L));
+      return out;
+    };
+    return memo ? memo.pair(i, j, make) : make();
+  };
+  const sums: Map<string, bigint>[] = [];
+  if (fast) for (let i = 0; i < R; i++) for (let j = i + 1; j < R; j++) sums.push(pairSums(i, j));
   let sumS = 0n;
   let sumDe: Fraction = { n: 0n, d: 1n };
   for (const label of labels) {
     const units = perRater.map((m) => m.get(label) ?? []);
+    const big = fast ? [] : units.map(toBig);
     let S = 0n;
-    for (let i = 0; i < R; i++) for (let j = i + 1; j < R; j++) S += observedPairSum(units[i], units[j], B, L);
-    const De = expected(units, B, L);
+    if (fast) for (const m of sums) S += m.get(label) ?? 0n;
+    else for (let i = 0; i < R; i++) for (let j = i + 1; j < R; j++) S += observedPairSumBig(big[i], big[j], Bb, Lb);
+    const De = fast ? expected(units, B, L) : expectedBig(big, Bb, Lb);
     sumS += S;
     sumDe = fadd(sumDe, De);
     base.per_label[label] = labelResult(frac(2n * S, Q), De);
