@@ -7,8 +7,10 @@ import type { Config } from './config.ts';
 import { ApiError } from './errors.ts';
 import configPlugin from './plugins/config.ts';
 import databasePlugin from './plugins/database.ts';
+import agreementPlugin from './plugins/agreement.ts';
 import authPlugin from './plugins/auth.ts';
 import bootstrapPlugin from './plugins/bootstrap.ts';
+import mediaPlugin from './plugins/media.ts';
 import metricsPlugin from './plugins/metrics.ts';
 import roomsPlugin from './plugins/rooms.ts';
 import apiRoutes from './routes/api/index.ts';
@@ -53,6 +55,8 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   await fastify.register(databasePlugin);
   await fastify.register(metricsPlugin);
   await fastify.register(roomsPlugin);
+  await fastify.register(mediaPlugin);
+  await fastify.register(agreementPlugin);
   await fastify.register(authPlugin);
   await fastify.register(bootstrapPlugin);
   fastify.decorate('reauthorize', (match: (docName: string, userId: string | null) => boolean) => {

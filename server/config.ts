@@ -22,6 +22,12 @@ export interface Config {
    * client reads and writes every document name — for protocol tests and benchmarks only.
    */
   syncAuth: 'project' | 'none';
+  agreement: {
+    /** Quiet time after an edit before the affected tier is recomputed. */
+    debounceMs: number;
+    /** At most one stored report per task per this interval (the project trend). */
+    storeIntervalMs: number;
+  };
   /** Create the demo project on first start (empty database). */
   demo: boolean;
   /** Largest accepted media upload. */
@@ -74,6 +80,10 @@ export function loadConfig(env: Env = process.env): Config {
       compactMaxBytes: int(env, 'COMPACT_MAX_BYTES', 4 * 1024 * 1024, 1024),
     },
     syncAuth: oneOf(env, 'SYNC_AUTH', ['project', 'none'] as const, 'project'),
+    agreement: {
+      debounceMs: int(env, 'AGREEMENT_DEBOUNCE_MS', 200, 0),
+      storeIntervalMs: int(env, 'AGREEMENT_STORE_INTERVAL_MS', 60_000, 0),
+    },
     demo: oneOf(env, 'DEMO', ['on', 'off'] as const, 'on') === 'on',
     maxUploadBytes: int(env, 'MAX_UPLOAD_BYTES', 2 * 1024 * 1024 * 1024, 1024),
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0),

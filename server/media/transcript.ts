@@ -105,3 +105,11 @@ export function parseTranscript(input: string, filename = ''): Transcript {
     .map((line) => ({ start: null, end: null, text: line }));
   return { format: 'text', segments };
 }
+
+/**
+ * The plain text of a transcript: segment texts, one per line. Span annotations on a text media
+ * file count UTF-16 offsets into exactly this string (REST `/transcript`, agreement, exports).
+ */
+export function transcriptText(transcript: Transcript): string {
+  return transcript.segments.map((s) => s.text).join('\n');
+}

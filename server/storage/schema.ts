@@ -5,3 +5,4 @@ export * from './schema/projects.ts';
 export * from './schema/media.ts';
 export * from './schema/tasks.ts';
 export * from './schema/audit.ts';
+export * from './schema/agreement.ts';

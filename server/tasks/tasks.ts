@@ -275,6 +275,11 @@ export async function projectDocNames(db: Database, projectId: string): Promise<
   return names;
 }
 
+export async function projectTaskIds(db: Database, projectId: string): Promise<string[]> {
+  const rows = await db.select({ id: tasks.id }).from(tasks).where(eq(tasks.projectId, projectId));
+  return rows.map((r) => r.id);
+}
+
 export async function taskDocNames(db: Database, taskId: string): Promise<Set<string>> {
   const rows = await db.select({ id: layers.id }).from(layers).where(eq(layers.taskId, taskId));
   return new Set([taskDocName(taskId), ...rows.map((r) => layerDocName(r.id))]);

@@ -5,6 +5,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { ErrorCode, errorCode, type ErrorName } from '../../../shared/errors.ts';
 import { requireActor } from '../../plugins/auth.ts';
 import accountRoutes from './accounts.ts';
+import agreementRoutes from './agreement.ts';
 import auditRoutes from './audit.ts';
 import mediaRoutes from './media.ts';
 import { errorSchema, userSchema } from './schemas.ts';
@@ -71,6 +72,7 @@ const api: FastifyPluginAsync = async (fastify) => {
   await fastify.register(taskRoutes);
   await fastify.register(mediaRoutes);
   await fastify.register(auditRoutes);
+  await fastify.register(agreementRoutes);
 };
 
 export default api;

@@ -2,9 +2,9 @@ import multipart from '@fastify/multipart';
 import type { FastifyPluginAsync } from 'fastify';
 import { ApiError } from '../../errors.ts';
 import { chooseLevel, peaksForRange } from '../../media/peaks.ts';
-import { MediaService, mediaView } from '../../media/service.ts';
+import { mediaView } from '../../media/service.ts';
 import { serveFile } from '../../media/serve-file.ts';
-import { MediaStore } from '../../media/store.ts';
+import { transcriptText } from '../../media/transcript.ts';
 import { media } from '../../storage/schema.ts';
 import { afterCursor, decodeCursor, page, pageQuerySchema, pageResponseSchema } from './pagination.ts';
 import { authErrors, idParams, ref } from './schemas.ts';
@@ -161,7 +161,7 @@ const binary = (description: string) => ({ description, type: 'string', format: 
  */
 const mediaRoutes: FastifyPluginAsync = async (fastify) => {
   const { config } = fastify;
-  const service = new MediaService(fastify.database.db, new MediaStore(config.dataDir), {}, fastify.log);
+  const service = fastify.media;
 
   // Registered in this plugin's scope only: other routes keep refusing multipart bodies. Busboy
   // cuts a file off at fileSize and keeps reading (discarding) the rest of the request, so the
@@ -404,7 +404,7 @@ const mediaRoutes: FastifyPluginAsync = async (fastify) => {
         mediaId: row.id,
         format: transcript.format,
         segments: transcript.segments,
-        text: transcript.segments.map((s) => s.text).join('\n'),
+        text: transcriptText(transcript),
       };
     },
   );

@@ -12,7 +12,7 @@ import {
   updateProject,
 } from '../../projects/projects.ts';
 import { projectMembers, projects } from '../../storage/schema.ts';
-import { projectDocNames } from '../../tasks/tasks.ts';
+import { projectDocNames, projectTaskIds } from '../../tasks/tasks.ts';
 import { afterCursor, decodeCursor, page, pageQuerySchema, pageResponseSchema } from './pagination.ts';
 import { authErrors, idParams, ref } from './schemas.ts';
 import { projectSettingsSchema, taxonomySchema, tiersSchema } from './project-schemas.ts';
@@ -184,6 +184,7 @@ const projectRoutes: FastifyPluginAsync = async (fastify) => {
       const { project, subject } = await fastify.access.project(request.actor, request.params.id, 'admin');
       const { revision, ...patch } = request.body;
       const row = await updateProject(db, project, revision, patch, request.actor.userId);
+      if (patch.settings) fastify.agreement.invalidate(await projectTaskIds(db, project.id));
       if (patch.settings && patch.settings.visibility !== project.settings.visibility) {
         // Visibility decides who may read which layer: every open document re-authorizes.
         const docs = await projectDocNames(db, project.id);
@@ -266,6 +267,7 @@ const projectRoutes: FastifyPluginAsync = async (fastify) => {
       const { project } = await fastify.access.project(request.actor, request.params.id, 'write');
       const { revision, ...patch } = request.body;
       const row = await updateProject(db, project, revision, patch, request.actor.userId);
+      fastify.agreement.invalidate(await projectTaskIds(db, project.id));
       if (patch.tiers) {
         // Tier edit rights may have changed: open layer documents re-authorize.
         const docs = await projectDocNames(db, project.id);

@@ -193,6 +193,8 @@ const taskRoutes: FastifyPluginAsync = async (fastify) => {
     async (request) => {
       const found = await fastify.access.task(request.actor, request.params.id, 'write');
       await updateTask(db, found.task, request.body, request.actor.userId);
+      // Layers or media may have changed.
+      fastify.agreement.invalidate([found.task.id]);
       if (request.body.annotators || request.body.reviewers) {
         const docs = await taskDocNames(db, found.task.id);
         fastify.reauthorize((doc) => docs.has(doc));
