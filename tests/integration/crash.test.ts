@@ -47,7 +47,7 @@ for (const backend of backends()) {
       const { env, cleanup } = await backend.create();
       const port = await freePort();
       // A wide commit window makes the open batch (the edits a crash may lose) non-trivial.
-      const serverEnv = { ...env, COMMIT_WINDOW_MS: '20', COMPACT_MAX_UPDATES: '50' };
+      const serverEnv = { ...env, SYNC_AUTH: 'none', DEMO: 'off', COMMIT_WINDOW_MS: '20', COMPACT_MAX_UPDATES: '50' };
       children.push(await spawnServer(serverEnv, port));
       const url = `ws://127.0.0.1:${port}/sync`;
       const clients = [0, 1, 2].map(() => provider(url, DOC));
@@ -65,13 +65,18 @@ for (const backend of backends()) {
         }
       });
       await new Promise((resolve) => setTimeout(resolve, 1500));
-      children.at(-1)!.kill('SIGKILL');
+      const killed = children.at(-1)!;
+      const gone = new Promise((resolve) => killed.once('exit', resolve));
+      killed.kill('SIGKILL');
       const killedAt = Date.now();
       typing = false;
       await Promise.all(loops);
       // The clients keep typing offline; those edits must arrive after the restart too.
       clients.forEach((c, i) => c.doc.getArray<string>('edits').push([`${i}:offline`]));
       for (const c of clients) c.disconnect(); // nobody reconnects before the store is checked
+
+      // The killed process must be gone (reaped) before its data folder is opened again.
+      await gone;
 
       // Before any reconnect: every edit sent well before the kill is in the store. "Well
       // before" = 500 ms, far above the group-commit latency (a few ms + the 20 ms window).

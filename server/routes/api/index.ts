@@ -7,6 +7,7 @@ import { requireActor } from '../../plugins/auth.ts';
 import accountRoutes from './accounts.ts';
 import agreementRoutes from './agreement.ts';
 import auditRoutes from './audit.ts';
+import exportRoutes from './export.ts';
 import mediaRoutes from './media.ts';
 import { errorSchema, userSchema } from './schemas.ts';
 import projectRoutes from './projects.ts';
@@ -73,6 +74,7 @@ const api: FastifyPluginAsync = async (fastify) => {
   await fastify.register(mediaRoutes);
   await fastify.register(auditRoutes);
   await fastify.register(agreementRoutes);
+  await fastify.register(exportRoutes);
 };
 
 export default api;
