@@ -8,7 +8,8 @@ export default defineConfig({
   plugins: [sveltekit()],
   server: {
     proxy: {
-      '/api': api,
+      // ws: live agreement pushes (/api/tasks/:id/agreement/live).
+      '/api': { target: api, ws: true },
       '/metrics': api,
       '/sync': { target: api, ws: true },
     },
