@@ -13,24 +13,32 @@ export interface CommitQueueOptions {
   retryMaxMs: number;
 }
 
+/** Who is told when a record is durable (a room; one object, not a closure per update). */
+export interface CommitOwner {
+  committed(record: QueuedRecord): void;
+}
+
 export interface QueuedRecord extends UpdateRecord {
-  /** Called once the record is durable. */
-  onCommitted(): void;
+  owner: CommitOwner;
 }
 
 /**
  * Group commit for the update log: every update of every document goes through one queue, and
  * each insert carries everything that arrived since the previous one. An update is durable when
- * its `onCommitted` runs. A failed insert puts its records back at the head of the queue and
- * retries with exponential backoff, forever: the documents stay in memory meanwhile, and the
+ * its owner's `committed` runs. A failed insert puts its records back at the head of the queue
+ * and retries with exponential backoff, forever: the documents stay in memory meanwhile, and the
  * failure is logged and counted.
  */
 export class CommitQueue {
   private queue: QueuedRecord[] = [];
   private timer: ReturnType<typeof setTimeout> | ReturnType<typeof setImmediate> | null = null;
-  private inFlight: Promise<void> | null = null;
+  private writing = false;
   private failures = 0;
   private drainWaiters: Array<() => void> = [];
+  private readonly run = (): void => {
+    this.timer = null;
+    void this.flush();
+  };
 
   constructor(
     private readonly store: DocumentStore,
@@ -45,24 +53,17 @@ export class CommitQueue {
 
   enqueue(record: QueuedRecord): void {
     this.queue.push(record);
-    if (this.timer === null && this.inFlight === null) this.schedule(this.options.windowMs);
+    if (this.timer === null && !this.writing) this.schedule(this.options.windowMs);
   }
 
   /** Resolves when every record enqueued so far (and since) is committed. */
   drain(): Promise<void> {
-    if (this.queue.length === 0 && this.inFlight === null) return Promise.resolve();
+    if (this.queue.length === 0 && !this.writing) return Promise.resolve();
     return new Promise((resolve) => this.drainWaiters.push(resolve));
   }
 
   private schedule(delayMs: number): void {
-    const run = (): void => {
-      this.timer = null;
-      this.inFlight = this.flush().finally(() => {
-        this.inFlight = null;
-        this.afterFlush();
-      });
-    };
-    this.timer = delayMs > 0 ? setTimeout(run, delayMs) : setImmediate(run);
+    this.timer = delayMs > 0 ? setTimeout(this.run, delayMs) : setImmediate(this.run);
   }
 
   private afterFlush(): void {
@@ -75,6 +76,7 @@ export class CommitQueue {
       return;
     }
     const waiters = this.drainWaiters;
+    if (waiters.length === 0) return;
     this.drainWaiters = [];
     for (const resolve of waiters) resolve();
   }
@@ -87,12 +89,18 @@ export class CommitQueue {
       count += 1;
       if (bytes >= this.options.maxBatchBytes) break;
     }
+    if (count === this.queue.length) {
+      const batch = this.queue;
+      this.queue = [];
+      return batch;
+    }
     return this.queue.splice(0, count);
   }
 
   private async flush(): Promise<void> {
     const batch = this.takeBatch();
-    if (batch.length === 0) return;
+    if (batch.length === 0) return this.afterFlush();
+    this.writing = true;
     const started = performance.now();
     try {
       await this.store.append(batch);
@@ -104,11 +112,17 @@ export class CommitQueue {
         { err, rows: batch.length, attempt: this.failures, queued: this.queue.length },
         'update log write failed; documents stay in memory and the write is retried',
       );
-      return;
+      this.writing = false;
+      return this.afterFlush();
     }
     if (this.failures > 0) this.log.warn({ afterAttempts: this.failures }, 'update log write recovered');
     this.failures = 0;
     this.observer.committed?.(batch.length, (performance.now() - started) / 1000);
-    for (const record of batch) record.onCommitted();
+    try {
+      for (const record of batch) record.owner.committed(record);
+    } finally {
+      this.writing = false;
+      this.afterFlush();
+    }
   }
 }

@@ -1,10 +1,10 @@
 import * as Y from 'yjs';
 import { AwarenessRelay } from './awareness.ts';
 import { encodeAwareness, encodeUpdate } from './codec.ts';
-import type { CommitQueue } from './commit-queue.ts';
-import type { Connection } from './connection.ts';
-import { COMPACTION_ORIGIN, STORAGE_ORIGIN, isOrigin, type Origin } from './origin.ts';
-import type { DocumentStore, Logger, MergeFn, RoomObserver, StoredDocument } from './ports.ts';
+import type { CommitOwner, CommitQueue, QueuedRecord } from './commit-queue.ts';
+import { Connection } from './connection.ts';
+import { COMPACTION_ORIGIN, STORAGE_ORIGIN, UNTYPED_ORIGIN, isOrigin, type Origin } from './origin.ts';
+import type { DocumentStore, Logger, RoomObserver, StoredDocument } from './ports.ts';
 
 export interface CompactionBounds {
   /** Compact once this many log entries are waiting… */
@@ -23,6 +23,17 @@ export interface RoomDeps {
 
 type Waiter = () => void;
 
+/** The room's Y.Doc knows its room, so one shared `update` listener serves every room. */
+class RoomDoc extends Y.Doc {
+  constructor(readonly room: Room) {
+    super();
+  }
+}
+
+function onDocUpdate(update: Uint8Array, origin: unknown, doc: Y.Doc): void {
+  (doc as RoomDoc).room.handleUpdate(update, origin);
+}
+
 /**
  * One loaded document: the Y.Doc, its awareness relay and its connections.
  *
@@ -30,10 +41,14 @@ type Waiter = () => void;
  * `update` handler below broadcasts and persists according to that origin, so client edits and
  * server edits (direct connections) share one pipeline.
  */
-export class Room {
-  readonly doc = new Y.Doc();
+export class Room implements CommitOwner {
+  readonly doc: Y.Doc = new RoomDoc(this);
   readonly awareness = new AwarenessRelay();
-  readonly connections = new Set<Connection>();
+  /**
+   * Attached connections. Replaced (never mutated) on join and leave, so a broadcast iterates a
+   * stable list even when a send closes a connection.
+   */
+  connections: readonly Connection[] = [];
   /** Connections plus direct connections plus in-progress acquires; the room unloads at 0. */
   holders = 0;
   state: 'active' | 'unloading' | 'unloaded' = 'active';
@@ -45,7 +60,9 @@ export class Room {
   /** Version of the stored snapshot this doc already contains (see DocumentStore.compact). */
   private snapshotVersion = 0;
   private compacting: Promise<void> | null = null;
-  private settledWaiters: Waiter[] = [];
+  private settledWaiters: Waiter[] | null = null;
+  /** `Y.encodeStateAsUpdate(doc)` while the doc has not changed since (answers new clients). */
+  private encodedState: Uint8Array | null = null;
 
   constructor(
     readonly name: string,
@@ -66,11 +83,18 @@ export class Room {
       },
       STORAGE_ORIGIN,
     );
-    this.doc.on('update', this.onUpdate);
+    this.doc.on('update', onDocUpdate);
+    // A snapshot alone is exactly the state a new client needs: no need to encode it again.
+    if (stored.snapshot && stored.updates.length === 0) this.encodedState = stored.snapshot;
     this.snapshotVersion = stored.snapshotVersion;
     this.logEntries = stored.updates.length;
-    this.logBytes = stored.updates.reduce((sum, u) => sum + u.byteLength, 0);
+    for (const update of stored.updates) this.logBytes += update.byteLength;
     this.maybeCompact();
+  }
+
+  /** The whole document as one update (sync step 2 for a client that holds nothing), cached. */
+  encodeState(): Uint8Array {
+    return (this.encodedState ??= Y.encodeStateAsUpdate(this.doc));
   }
 
   /** True while writes or a compaction are outstanding. */
@@ -81,57 +105,67 @@ export class Room {
   /** Resolves the next time the room has no outstanding writes or compaction. */
   whenSettled(): Promise<void> {
     if (!this.busy) return Promise.resolve();
-    return new Promise((resolve) => this.settledWaiters.push(resolve));
+    return new Promise((resolve) => (this.settledWaiters ??= []).push(resolve));
   }
 
   broadcast(message: Uint8Array, except?: Connection): void {
-    for (const connection of this.connections) if (connection !== except) connection.send(message);
+    const connections = this.connections;
+    for (let i = 0; i < connections.length; i++) {
+      const connection = connections[i]!;
+      if (connection !== except) connection.send(message);
+    }
+  }
+
+  add(connection: Connection): void {
+    this.connections = [...this.connections, connection];
   }
 
   /** Called by a connection that closed: drops its presence and tells the others. */
   detach(connection: Connection): void {
-    if (!this.connections.delete(connection)) return;
-    const removal = this.awareness.remove(connection.awarenessClients);
-    if (removal) this.broadcast(encodeAwareness(removal));
-    if (this.connections.size === 0) this.awareness.prune();
+    const index = this.connections.indexOf(connection);
+    if (index < 0) return;
+    this.connections = this.connections.filter((c) => c !== connection);
+    if (connection.awarenessClients) {
+      const removal = this.awareness.remove(connection.awarenessClients);
+      if (removal) this.broadcast(encodeAwareness(removal));
+    }
+    if (this.connections.length === 0) this.awareness.prune();
   }
 
   destroy(): void {
     this.state = 'unloaded';
-    this.doc.off('update', this.onUpdate);
+    this.encodedState = null;
+    this.doc.off('update', onDocUpdate);
     this.doc.destroy();
   }
 
-  private readonly onUpdate = (update: Uint8Array, rawOrigin: unknown): void => {
-    const origin: Origin = isOrigin(rawOrigin)
-      ? rawOrigin
-      : { source: 'server', reason: 'untyped-origin', userId: null };
+  /** The doc's `update` event: broadcast, then persist, according to the origin. */
+  handleUpdate(update: Uint8Array, rawOrigin: unknown): void {
+    this.encodedState = null;
+    const origin: Origin = isOrigin(rawOrigin) ? rawOrigin : UNTYPED_ORIGIN;
     if (origin.source === 'storage') return;
     this.deps.observer.updateApplied?.(update.byteLength);
-    const message = encodeUpdate(update);
-    let sender: Connection | undefined;
-    if (origin.source === 'connection') {
-      for (const connection of this.connections) if (connection.id === origin.connectionId) sender = connection;
-    }
-    this.broadcast(message, sender);
+    this.broadcast(encodeUpdate(update), rawOrigin instanceof Connection ? rawOrigin : undefined);
     // Already persisted: by the instance it came from, or in the log being folded.
     if (origin.source === 'peer-instance' || origin.source === 'compaction') return;
     this.pendingWrites += 1;
-    const bytes = update.byteLength;
     this.deps.commits.enqueue({
       docName: this.name,
       update,
       userId: origin.userId,
       connectionId: origin.source === 'connection' ? origin.connectionId : null,
-      onCommitted: () => {
-        this.pendingWrites -= 1;
-        this.logEntries += 1;
-        this.logBytes += bytes;
-        this.maybeCompact();
-        this.notifyIfSettled();
-      },
+      owner: this,
     });
-  };
+  }
+
+  /** CommitOwner: one of this room's updates is durable. */
+  committed(record: QueuedRecord): void {
+    this.pendingWrites -= 1;
+    this.logEntries += 1;
+    this.logBytes += record.update.byteLength;
+    this.maybeCompact();
+    this.notifyIfSettled();
+  }
 
   private maybeCompact(): void {
     if (this.compacting || this.state === 'unloaded') return;
@@ -139,7 +173,7 @@ export class Room {
     if (this.logEntries < maxUpdates && this.logBytes < maxBytes) return;
     const started = performance.now();
     this.compacting = this.deps.store
-      .compact(this.name, this.fold, this.snapshotVersion)
+      .compact(this.name, (previous, updates) => this.fold(previous, updates), this.snapshotVersion)
       .then(
         (result) => {
           this.snapshotVersion = result.snapshotVersion;
@@ -165,7 +199,7 @@ export class Room {
    * multi-megabyte document. Rows another instance wrote (and an unknown snapshot version) are
    * integrated here too, so the encoded state contains every row the store is about to delete.
    */
-  private readonly fold: MergeFn = (previous, updates) => {
+  private fold(previous: Uint8Array | null, updates: Uint8Array[]): Uint8Array {
     Y.transact(
       this.doc,
       () => {
@@ -174,13 +208,13 @@ export class Room {
       },
       COMPACTION_ORIGIN,
     );
-    return Y.encodeStateAsUpdate(this.doc);
-  };
+    return this.encodeState();
+  }
 
   private notifyIfSettled(): void {
-    if (this.busy || this.settledWaiters.length === 0) return;
+    if (this.busy || !this.settledWaiters) return;
     const waiters = this.settledWaiters;
-    this.settledWaiters = [];
+    this.settledWaiters = null;
     for (const resolve of waiters) resolve();
   }
 }

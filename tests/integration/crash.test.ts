@@ -21,7 +21,7 @@ async function spawnServer(env: Record<string, string>, port: number): Promise<C
   });
   let output = '';
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 60_000);
     child.stdout!.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       if (output.includes('Concord listening')) {
@@ -113,6 +113,6 @@ for (const backend of backends()) {
       last.kill('SIGTERM');
       expect(await exited).toBe(0);
       await cleanup();
-    }, 120_000);
+    }, 240_000);
   });
 }

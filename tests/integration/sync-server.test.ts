@@ -1,9 +1,15 @@
-import type { Socket } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import * as Y from 'yjs';
+import app, { serverOptions } from '../../server/app.ts';
+import { loadConfig } from '../../server/config.ts';
+import type { AuthorizeDocument } from '../../server/routes/sync/index.ts';
 import { CLOSE_GOING_AWAY, CloseCode } from '../../shared/protocol/close-codes.ts';
 import { until } from '../helpers/memory-socket.ts';
 import { provider, rawSocket, whenSynced } from '../helpers/providers.ts';
-import { backends, startServer, type TestServer } from '../helpers/server.ts';
+import { backends, startServer, tempDataDir, type TestServer } from '../helpers/server.ts';
 
 for (const backend of backends()) {
   describe(`sync server over real WebSockets (${backend.name})`, () => {
@@ -15,6 +21,7 @@ for (const backend of backends()) {
       ({ env, cleanup } = await backend.create());
       server = await startServer({
         ...env,
+        SYNC_AUTH: 'none',
         MAX_MESSAGE_BYTES: String(256 * 1024),
         MAX_BUFFERED_BYTES: String(1 << 20),
       });
@@ -50,6 +57,7 @@ for (const backend of backends()) {
       await server.close();
       server = await startServer({
         ...env,
+        SYNC_AUTH: 'none',
         MAX_MESSAGE_BYTES: String(256 * 1024),
         MAX_BUFFERED_BYTES: String(1 << 20),
       });
@@ -146,7 +154,7 @@ for (const backend of backends()) {
       p.destroy();
       await server.close();
       expect(await raw.closed).toBe(CLOSE_GOING_AWAY);
-      server = await startServer(env);
+      server = await startServer({ ...env, SYNC_AUTH: 'none' });
       const check = provider(server.syncUrl, 'it/shutdown');
       await whenSynced(check);
       expect(check.doc.getText('t').toString()).toBe('flushed on shutdown');
@@ -154,3 +162,113 @@ for (const backend of backends()) {
     }, 60_000);
   });
 }
+
+describe('sync authorization hook, admit and live access changes over real WebSockets', () => {
+  let fastify: FastifyInstance;
+  let syncUrl: string;
+  const data = tempDataDir();
+  const seen: Array<{ keys: string[]; url: string | undefined; user: string | undefined; docName: string }> = [];
+
+  const hasX = (update: Uint8Array): boolean =>
+    Y.decodeUpdate(update).structs.some(
+      (s) => s instanceof Y.Item && s.content instanceof Y.ContentString && s.content.str.includes('x'),
+    );
+  const authorize: AuthorizeDocument = async (request, docName) => {
+    seen.push({
+      keys: Object.keys(request).sort(),
+      url: request.url,
+      user: request.headers['x-user'] as string | undefined,
+      docName,
+    });
+    if (docName.startsWith('deny/')) return CloseCode.Forbidden;
+    return {
+      userId: new URL(request.url ?? '/', 'http://x').searchParams.get('user'),
+      access: docName.startsWith('ro/') ? 'read' : 'write',
+      admit: docName.startsWith('admit/') ? (update: Uint8Array) => !hasX(update) : undefined,
+    };
+  };
+
+  beforeAll(async () => {
+    const config = loadConfig({
+      LOG_LEVEL: 'silent',
+      PORT: '0',
+      DEMO: 'off',
+      SYNC_AUTH: 'none',
+      DATA_DIR: data.dir,
+      DATABASE_URL: '',
+    });
+    fastify = Fastify(serverOptions(config));
+    await fastify.register(app, { config, authorizeDocument: authorize });
+    await fastify.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = fastify.server.address() as AddressInfo;
+    syncUrl = `ws://127.0.0.1:${port}/sync`;
+  }, 60_000);
+  afterAll(async () => {
+    await fastify?.close();
+    data.remove();
+  });
+
+  it('the hook gets only the upgrade request’s headers and URL; a refusal closes with its code', async () => {
+    const raw = new WebSocket(`${syncUrl}/deny/doc?user=eve`, { headers: { 'x-user': 'eve' } });
+    const code = await new Promise<number>((resolve) => raw.once('close', resolve));
+    expect(code).toBe(CloseCode.Forbidden);
+    expect(seen.at(-1)).toEqual({
+      keys: ['headers', 'url'],
+      url: '/sync/deny/doc?user=eve',
+      user: 'eve',
+      docName: 'deny/doc',
+    });
+  });
+
+  it('admit: refused updates never reach the document or the other clients; the editor stays connected', async () => {
+    const editor = provider(syncUrl, 'admit/doc');
+    const watcher = provider(syncUrl, 'admit/doc');
+    await Promise.all([whenSynced(editor), whenSynced(watcher)]);
+    editor.doc.getText('t').insert(0, 'fine ');
+    await until(() => watcher.doc.getText('t').toString() === 'fine ', 'admitted edit');
+    editor.doc.getText('t').insert(5, 'xx');
+    // Other clients' edits keep flowing, to the refused editor too.
+    watcher.doc.getMap('m').set('after', 1);
+    await until(() => editor.doc.getMap('m').get('after') === 1, 'edit after the refused one');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(watcher.doc.getText('t').toString()).toBe('fine ');
+    const direct = await fastify.rooms.openDirect('admit/doc', 'check');
+    expect(direct.doc.getText('t').toString()).toBe('fine ');
+    direct.close();
+    expect(editor.wsconnected).toBe(true);
+    editor.destroy();
+    watcher.destroy();
+  });
+
+  it('closeConnections and setAccess act on live sockets', async () => {
+    const a = rawSocket(`${syncUrl}/live/doc?user=a`);
+    const b = provider(syncUrl, 'live/doc', undefined);
+    await a.opened;
+    await whenSynced(b);
+    await until(() => fastify.rooms.connectionCount >= 2, 'both connected');
+    expect(
+      fastify.rooms.closeConnections((doc, user) => doc === 'live/doc' && user === 'a', CloseCode.AccessChanged),
+    ).toBe(1);
+    expect(await a.closed).toBe(CloseCode.AccessChanged);
+    expect(fastify.rooms.setAccess((doc) => doc === 'live/doc', 'read')).toBe(1);
+    b.doc.getText('t').insert(0, 'dropped');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const direct = await fastify.rooms.openDirect('live/doc', 'check');
+    expect(direct.doc.getText('t').toString()).toBe('');
+    direct.close();
+    b.destroy();
+  });
+
+  it('upgrades outside /sync/ still go through Fastify (same answer as a plain GET)', async () => {
+    const httpUrl = syncUrl.replace('ws://', 'http://').replace('/sync', '');
+    const plain = (await fetch(`${httpUrl}/not-sync`)).status;
+    const other = new WebSocket(`${syncUrl.replace('/sync', '')}/not-sync`);
+    other.on('error', () => {});
+    const status = await new Promise<number>((resolve) =>
+      other.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)),
+    );
+    expect(status).toBe(plain);
+    expect(status).not.toBe(101);
+    other.terminate();
+  });
+});

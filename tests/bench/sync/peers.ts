@@ -32,8 +32,16 @@ export const peers: Peer[] = [
     script: 'servers/ours.ts',
     protocol: 'y-websocket',
     wsUrl: (port) => `ws://127.0.0.1:${port}/sync`,
-    // LOG_LEVEL=warn: the peers log nothing per connection either.
-    env: (_phase, ctx) => ({ ...base, DATABASE_URL: ctx.benchUrl, DATA_DIR: ctx.dataDir, LOG_LEVEL: 'warn' }),
+    // LOG_LEVEL=warn: the peers log nothing per connection either. SYNC_AUTH=none: the peers
+    // check no sessions either (every client may open every document). DEMO=off: no demo project.
+    env: (_phase, ctx) => ({
+      ...base,
+      DATABASE_URL: ctx.benchUrl,
+      DATA_DIR: ctx.dataDir,
+      LOG_LEVEL: 'warn',
+      SYNC_AUTH: 'none',
+      DEMO: 'off',
+    }),
     // No --cpu-prof-name: tsx's loader thread writes a profile too, and a fixed name would let it
     // overwrite the main thread's. Files are CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile.
     nodeFlags: (_phase, ctx) => (ctx.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${ctx.cpuProfileDir}`] : []),

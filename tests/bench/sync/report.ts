@@ -5,7 +5,9 @@ import type { ColdOutcome, HeapOutcome, LatencyOutcome } from './phases.ts';
 
 export interface PeerResults {
   peer: Peer;
+  /** The latency round with the median p99 (the only round unless BENCH_LATENCY_ROUNDS > 1). */
   latency: LatencyOutcome | null;
+  latencyRounds: LatencyOutcome[];
   /** null: the peer has no cold-load configuration in this run. */
   cold: ColdOutcome | null;
   heap: HeapOutcome | null;
@@ -26,6 +28,13 @@ type Results = Partial<Record<PeerId, PeerResults>>;
 
 const ratio = (a: number | undefined, b: number | undefined): number | null =>
   a === undefined || b === undefined || !Number.isFinite(a) || !Number.isFinite(b) || b === 0 ? null : a / b;
+
+/** The round whose p99 is the median of all rounds (the lower middle one for an even count). */
+export function medianRound(rounds: readonly LatencyOutcome[]): LatencyOutcome | null {
+  if (rounds.length === 0) return null;
+  const sorted = [...rounds].sort((a, b) => a.latencyMs.p99 - b.latencyMs.p99);
+  return sorted[(sorted.length - 1) >> 1]!;
+}
 
 export function evaluateTargets(results: Results): TargetResult[] {
   const ours = results.concord;
@@ -67,6 +76,11 @@ export function formatReport(results: Results, targets: TargetResult[], notes: s
     ['latency p90 (ms)', (r) => ms(r.latency?.latencyMs.p90)],
     ['latency p99 (ms)', (r) => ms(r.latency?.latencyMs.p99)],
     ['latency max (ms)', (r) => ms(r.latency?.latencyMs.max)],
+    ...(columns.some((c) => c.latencyRounds.length > 1)
+      ? ([
+          ['latency p99 of every round (ms)', (r) => r.latencyRounds.map((l) => ms(l.latencyMs.p99)).join(' ')],
+        ] as Array<[string, (r: PeerResults) => string]>)
+      : []),
     ['deliveries received / expected', (r) => (r.latency ? `${r.latency.received}/${r.latency.expected}` : 'n/a')],
     ['server CPU during latency run (s)', (r) => (r.latency ? r.latency.serverCpuSeconds.toFixed(2) : 'n/a')],
     ['load-gen send lag p99 (ms)', (r) => ms(r.latency?.sendLagMs.p99)],

@@ -8,7 +8,7 @@ import { readOptions, type BenchOptions } from './options.ts';
 import { peers, type Peer, type PeerContext, type PeerId } from './peers.ts';
 import { coldPhase, heapPhase, latencyPhase } from './phases.ts';
 import { BenchChild, killAll, taskset } from './processes.ts';
-import { evaluateTargets, formatReport, writeJson, type PeerResults } from './report.ts';
+import { evaluateTargets, formatReport, medianRound, writeJson, type PeerResults } from './report.ts';
 import { redact, recreateBenchDatabase } from './scratch-db.ts';
 import { generateColdDocument } from './workload.ts';
 
@@ -46,27 +46,31 @@ async function main(): Promise<void> {
   };
   const results: Partial<Record<PeerId, PeerResults>> = {};
   for (const peer of selected)
-    results[peer.id] = { peer, latency: null, cold: null, heap: null, notes: [], errors: [] };
+    results[peer.id] = { peer, latency: null, latencyRounds: [], cold: null, heap: null, notes: [], errors: [] };
 
   const loadgen = BenchChild.start({ script: 'loadgen.ts', core: 1, env: {}, label: 'load generator' });
   try {
     await loadgen.waitReady();
 
-    // 1. Latency, one peer after another.
-    for (const peer of options.phases.includes('latency') ? selected : []) {
-      progress(
-        `latency: ${peer.label} — ${options.docs} docs × ${options.observers} observers, 1 writer/doc every ${options.intervalMs} ms, ${options.warmupSeconds} s warm-up + ${options.seconds} s`,
-      );
-      try {
-        const outcome = await latencyPhase(peer, ctx, loadgen, options, progress);
-        results[peer.id]!.latency = outcome;
-        const l = outcome.latencyMs;
+    // 1. Latency, one peer after another (BENCH_LATENCY_ROUNDS times, interleaved).
+    for (let round = 1; round <= (options.phases.includes('latency') ? options.latencyRounds : 0); round++) {
+      for (const peer of selected) {
+        const tag = options.latencyRounds > 1 ? ` (round ${round}/${options.latencyRounds})` : '';
         progress(
-          `latency: ${peer.label} p50 ${l.p50.toFixed(1)} p99 ${l.p99.toFixed(1)} max ${l.max.toFixed(1)} ms (${outcome.received}/${outcome.expected})`,
+          `latency${tag}: ${peer.label} — ${options.docs} docs × ${options.observers} observers, 1 writer/doc every ${options.intervalMs} ms, ${options.warmupSeconds} s warm-up + ${options.seconds} s`,
         );
-      } catch (err) {
-        results[peer.id]!.errors.push(`latency: ${errorText(err)}`);
-        progress(`latency: ${peer.label} FAILED: ${errorText(err)}`);
+        try {
+          const outcome = await latencyPhase(peer, ctx, loadgen, options, progress);
+          results[peer.id]!.latencyRounds.push(outcome);
+          results[peer.id]!.latency = medianRound(results[peer.id]!.latencyRounds);
+          const l = outcome.latencyMs;
+          progress(
+            `latency${tag}: ${peer.label} p50 ${l.p50.toFixed(1)} p99 ${l.p99.toFixed(1)} max ${l.max.toFixed(1)} ms (${outcome.received}/${outcome.expected})`,
+          );
+        } catch (err) {
+          results[peer.id]!.errors.push(`latency: ${errorText(err)}`);
+          progress(`latency${tag}: ${peer.label} FAILED: ${errorText(err)}`);
+        }
       }
     }
 
@@ -150,6 +154,11 @@ function report(options: BenchOptions, results: Partial<Record<PeerId, PeerResul
   const notes = [
     taskset.note,
     'latency is measured from the scheduled send time to an observer seeing the edit (no coordinated omission)',
+    ...(options.latencyRounds > 1
+      ? [
+          `latency ran ${options.latencyRounds} interleaved rounds per peer; each column shows that peer's round with the median p99`,
+        ]
+      : []),
     'heap per idle doc = growth between 20 % and 100 % of the documents, after global.gc() ×2 (one-off costs cancel out)',
     'cold load = new client connect → synced and holding the full content; median over BENCH_COLD_REPEATS documents, each loaded once',
   ];
@@ -163,7 +172,15 @@ function report(options: BenchOptions, results: Partial<Record<PeerId, PeerResul
     peers: Object.fromEntries(
       Object.entries(results).map(([id, r]) => [
         id,
-        { label: r.peer.label, latency: r.latency, cold: r.cold, heap: r.heap, notes: r.notes, errors: r.errors },
+        {
+          label: r.peer.label,
+          latency: r.latency,
+          latencyRounds: r.latencyRounds,
+          cold: r.cold,
+          heap: r.heap,
+          notes: r.notes,
+          errors: r.errors,
+        },
       ]),
     ),
     targets,

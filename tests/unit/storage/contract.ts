@@ -72,6 +72,30 @@ export function storageContract(
       expect(materialise(stored).getArray('items').toJSON()).toEqual(w.doc.getArray('items').toJSON());
     });
 
+    it('S1 user and connection ids of any text, and null, round-trip; a 2500-row append is one batch', async () => {
+      const doc = docName();
+      const w = writer(3);
+      const updates = w.type(2500, 'r');
+      const odd = ['a"b', 'c\\d', '{e,f}', 'NULL', 'null', '', ' g ', 'é€😀', "h'i"];
+      await store.append(
+        updates.map((update, i) => ({
+          docName: doc,
+          update,
+          userId: i % 10 === 9 ? null : odd[i % odd.length]!,
+          connectionId: i % 7 === 6 ? null : `${odd[(i + 3) % odd.length]!}-${i}`,
+        })),
+      );
+      const stored = await store.load(doc);
+      expect(stored.updates.length).toBe(2500);
+      expect(Buffer.from(stored.updates[2499]!).equals(Buffer.from(updates[2499]!))).toBe(true);
+      const log = await store.log(doc);
+      expect(log.map((e) => e.userId)).toEqual(updates.map((_, i) => (i % 10 === 9 ? null : odd[i % odd.length]!)));
+      expect(log.map((e) => e.connectionId)).toEqual(
+        updates.map((_, i) => (i % 7 === 6 ? null : `${odd[(i + 3) % odd.length]!}-${i}`)),
+      );
+      expect(log.map((e) => e.bytes)).toEqual(updates.map((u) => u.byteLength));
+    });
+
     it('S1 one append carries several documents and keeps them apart', async () => {
       const [a, b] = [docName(), docName()];
       const wa = writer(1);

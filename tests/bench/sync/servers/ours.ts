@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
-import app from '../../../../server/app.ts';
+import app, { serverOptions } from '../../../../server/app.ts';
 import { loadConfig } from '../../../../server/config.ts';
 import { serveBenchServer } from './server-ipc.ts';
 
@@ -10,7 +10,7 @@ import { serveBenchServer } from './server-ipc.ts';
  * server's own heap.
  */
 const config = loadConfig(process.env);
-const fastify = Fastify({ logger: { level: config.logLevel }, forceCloseConnections: 'idle' });
+const fastify = Fastify(serverOptions(config));
 await fastify.register(app, { config });
 await fastify.listen({ host: config.host, port: config.port });
 serveBenchServer((fastify.server.address() as AddressInfo).port, () => fastify.close());
