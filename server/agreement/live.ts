@@ -131,6 +131,8 @@ interface LayerState {
   unresolved: Map<string, Set<string>>;
   /** segment id → ids of spans on its transcript. */
   spansOn: Map<string, Set<string>>;
+  /** Text keys of media files (one string each; see toReportItem). */
+  mediaKeys: Map<string, string>;
   unobserve: () => void;
 }
 
@@ -354,6 +356,7 @@ export class LiveAgreement {
         items: new Map(),
         unresolved: new Map(),
         spansOn: new Map(),
+        mediaKeys: new Map(),
         unobserve: () => {},
       };
     });
@@ -562,7 +565,7 @@ function place(l: LayerState, a: Annotation, tiers: ReadonlyMap<string, Tier>): 
   }
   const tier = tiers.get(a.tierId);
   if (!tier || tier.kind !== a.kind) return;
-  const it = toReportItem(a, (id) => l.annotations.get(id));
+  const it = toReportItem(a, (id) => l.annotations.get(id), l.mediaKeys);
   if (it) {
     let bucket = l.items.get(a.tierId);
     if (!bucket) l.items.set(a.tierId, (bucket = new Map()));

@@ -135,16 +135,39 @@ export function krippendorffAlphaCoded(table: CodedRows, options: AlphaOptions =
   let nUnits = 0;
   let nPairableUnits = 0;
   const mOf = new Int32Array(nRows); // non-missing values per row
+  // Nominal: Σ_{c≠k} n_uc n_uk = m_u² − Σ_c n_uc² is an integer, summed exactly per m_u (≤ W)
+  // in this same pass; the other levels need D_e's δ² first (second pass below).
+  const nominal = level === 'nominal';
+  const byM = new Float64Array(W + 1);
+  const seenM = new Uint8Array(W + 1);
+  const scratch = new Int32Array(V);
+  const touched = new Int32Array(V);
+  const codes = table.codes;
   for (let r = 0; r < nRows; r++) {
     const w = table.weights[r];
     nUnits += w;
     let m = 0;
-    for (let i = r * W; i < (r + 1) * W; i++) if (table.codes[i] >= 0) m++;
+    for (let i = r * W; i < (r + 1) * W; i++) if (codes[i] >= 0) m++;
     mOf[r] = m;
     if (m < 2) continue;
-    for (let i = r * W; i < (r + 1) * W; i++) if (table.codes[i] >= 0) marg[toDomain[table.codes[i]]] += w;
+    let nt = 0;
+    for (let i = r * W; i < (r + 1) * W; i++) {
+      if (codes[i] < 0) continue;
+      const c = toDomain[codes[i]];
+      marg[c] += w;
+      if (nominal && scratch[c]++ === 0) touched[nt++] = c;
+    }
     n += m * w;
     nPairableUnits += w;
+    if (nominal) {
+      let sq = 0;
+      for (let a = 0; a < nt; a++) {
+        sq += scratch[touched[a]] * scratch[touched[a]];
+        scratch[touched[a]] = 0;
+      }
+      byM[m] += w * (m * m - sq);
+      seenM[m] = 1;
+    }
   }
   const base = { level, n_pairable: n, n_units_pairable: nPairableUnits, values: domain, marginals: marg };
   if (nUnits === 0) return { ...base, alpha: null, D_o: null, D_e: null, reason: 'empty_input' };
@@ -155,36 +178,26 @@ export function krippendorffAlphaCoded(table: CodedRows, options: AlphaOptions =
   const delta = deltaMatrix(level, domain, marg);
   // D_o = (1/n) Σ_u 1/(m_u−1) Σ_{c≠k} n_uc n_uk δ²_ck, from the value counts n_uc of each unit
   // (categories in order of first appearance within the unit).
-  const scratch = new Int32Array(V);
-  const touched = new Int32Array(V);
   let doSum = 0;
-  const byM = new Map<number, number>();
-  for (let r = 0; r < nRows; r++) {
+  for (let r = 0; r < nRows && !nominal; r++) {
     const m = mOf[r];
     if (m < 2) continue;
     const w = table.weights[r];
     let nt = 0;
     for (let i = r * W; i < (r + 1) * W; i++) {
-      if (table.codes[i] < 0) continue;
-      const c = toDomain[table.codes[i]];
+      if (codes[i] < 0) continue;
+      const c = toDomain[codes[i]];
       if (scratch[c]++ === 0) touched[nt++] = c;
     }
-    if (level === 'nominal') {
-      // Σ_{c≠k} n_uc n_uk = m_u² − Σ_c n_uc²: an integer, summed exactly per m_u.
-      let sq = 0;
-      for (let a = 0; a < nt; a++) sq += scratch[touched[a]] * scratch[touched[a]];
-      byM.set(m, (byM.get(m) ?? 0) + w * (m * m - sq));
-    } else {
-      let s = 0;
-      for (let a = 0; a < nt; a++) {
-        const c = touched[a];
-        for (let b = 0; b < nt; b++) if (a !== b) s += scratch[c] * scratch[touched[b]] * delta[c * V + touched[b]];
-      }
-      doSum += (w * s) / (m - 1);
+    let s = 0;
+    for (let a = 0; a < nt; a++) {
+      const c = touched[a];
+      for (let b = 0; b < nt; b++) if (a !== b) s += scratch[c] * scratch[touched[b]] * delta[c * V + touched[b]];
     }
+    doSum += (w * s) / (m - 1);
     for (let a = 0; a < nt; a++) scratch[touched[a]] = 0;
   }
-  for (const m of [...byM.keys()].sort((x, y) => x - y)) doSum += byM.get(m)! / (m - 1);
+  for (let m = 2; m <= W; m++) if (seenM[m]) doSum += byM[m] / (m - 1);
   // D_e = 1/(n(n−1)) Σ_c Σ_k n_c n_k δ²_ck
   let deSum = 0;
   for (let c = 0; c < V; c++) {

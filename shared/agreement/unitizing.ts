@@ -37,17 +37,25 @@ export interface UnitizingOptions {
    */
   readonly arithmetic?: 'auto' | 'bigint';
   /**
-   * Memo hooks for repeated computations over mostly unchanged raters (live recompute): the
-   * validated units of rater i, and the observed sums of raters i < j, are requested through
-   * these and may be served from a cache (the caller keys them by rater content and continuum).
-   * Used by the double-precision path only.
+   * Memo hooks for repeated computations over mostly unchanged raters (live recompute); used by
+   * the double-precision path only. See {@link UnitizingMemo}.
    */
   readonly memo?: UnitizingMemo;
 }
 
+/**
+ * Memo hooks. Everything α_U computes per label depends only on the raters' unit lists of that
+ * label, so results are stored per list in a {@link UnitizingStore}, and a rater whose
+ * annotations changed keeps the lists of the labels that did not change from its previous
+ * version: only the changed labels are computed again.
+ */
 export interface UnitizingMemo {
+  /** The validated units of rater i, served from a cache (the caller keys them by rater content and continuum). */
   rater<T>(i: number, make: () => T): T;
-  pair<T>(i: number, j: number, make: () => T): T;
+  /** The value `rater(i, …)` had for an earlier version of rater i (same continuum), if known. */
+  previous?<T>(i: number): T | undefined;
+  /** Per-list results for this continuum. */
+  store?: UnitizingStore;
 }
 
 export interface UnitizingLabelResult extends WithReason {
@@ -92,32 +100,47 @@ function raterUnits(
   E: number,
   rater: string,
   overlap: 'reject' | 'merge',
-): Map<string, Unit[]> {
+  unitOf?: WeakMap<object, Unit>,
+): Map<string, readonly Unit[]> {
   const byLabel = new Map<string, Unit[]>();
-  segs.forEach((s, i) => {
-    const b = tick(s.start, `${rater}[${i}].start`);
-    const e = tick(s.end, `${rater}[${i}].end`);
+  // Lists already in (offset, length) order need no sort (segments usually come sorted).
+  const unsorted = new Set<Unit[]>();
+  for (let i = 0; i < segs.length; i++) {
+    const s = segs[i];
+    const b = Number.isSafeInteger(s.start) ? s.start : tick(s.start, `${rater}[${i}].start`);
+    const e = Number.isSafeInteger(s.end) ? s.end : tick(s.end, `${rater}[${i}].end`);
     if (e < b) throw new AgreementInputError('invalid_segment', `${rater}[${i}] ends before it starts`);
     if (b < B || e > E) throw new AgreementInputError('invalid_segment', `${rater}[${i}] lies outside the continuum`);
     const label = s.label ?? UNLABELLED_UNIT;
     let list = byLabel.get(label);
     if (!list) byLabel.set(label, (list = []));
-    list.push({ b, l: e - b });
-  });
+    const last = list.length > 0 ? list[list.length - 1] : null;
+    if (last && (b < last.b || (b === last.b && e - b < last.l))) unsorted.add(list);
+    // The unit of an unchanged segment object is reused (values checked, so always right).
+    let u = unitOf?.get(s);
+    if (u === undefined || u.b !== b || u.l !== e - b) {
+      u = { b, l: e - b };
+      unitOf?.set(s, u);
+    }
+    list.push(u);
+  }
   for (const [label, list] of byLabel) {
-    list.sort((x, y) => x.b - y.b || x.l - y.l);
-    const out: Unit[] = [];
-    for (const u of list) {
-      const prev = out[out.length - 1];
+    if (unsorted.has(list)) list.sort((x, y) => x.b - y.b || x.l - y.l);
+    // merged in place: out = list[0 .. n)
+    let n = 0;
+    const len = list.length;
+    for (let k = 0; k < len; k++) {
+      const u = list[k];
+      const prev = n > 0 ? list[n - 1] : undefined;
       if (prev && prev.b + prev.l > u.b) {
         if (overlap === 'reject') {
           throw new AgreementInputError('overlapping_segments', `rater ${rater} has overlapping "${label}" units`);
         }
         const end = Math.max(prev.b + prev.l, u.b + u.l);
-        out[out.length - 1] = { b: prev.b, l: end - prev.b };
-      } else out.push(u);
+        list[n - 1] = { b: prev.b, l: end - prev.b };
+      } else list[n++] = u;
     }
-    byLabel.set(label, out);
+    list.length = n;
   }
   return byLabel;
 }
@@ -232,50 +255,204 @@ function gapsOf(units: readonly Unit[], B: number, L: number, out: number[]): vo
 }
 
 /**
- * {@link expectedBig} in doubles with exact accumulation. Needs R·L ≤ 2^50 so that gap sums
- * and Σ l(l−1) stay exact; the caller checks.
+ * One rater's share of the expected disagreement of one label (double path): its unit lengths
+ * and gap lengths (DKPro expected sweep), each sorted ascending, suffix sums of the gaps, and
+ * exact Σ l, Σ l², Σ l³ of the units. Needs R·L ≤ 2^50 (the caller checks).
  */
-function expected(units: readonly Unit[][], B: number, L: number): Fraction {
-  const R = units.length;
-  let Nc = 0;
-  for (const list of units) Nc += list.length;
+interface ExpectedPart {
+  readonly n: number;
+  readonly lens: Float64Array;
+  readonly gaps: Float64Array;
+  /** suffix[i] = Σ_{k ≥ i} gaps[k] */
+  readonly suffix: Float64Array;
+  readonly s1: bigint;
+  readonly s2: bigint;
+  readonly s3: bigint;
+}
+
+/**
+ * Sorts non-negative integer lengths ascending in place (LSD radix sort by 11-bit digits when
+ * they are below 2^33 and numerous, else the built-in sort; same result either way).
+ */
+function sortLengths(a: Float64Array): Float64Array {
+  const n = a.length;
+  let max = 0;
+  for (let k = 0; k < n; k++) if (a[k] > max) max = a[k];
+  if (n < 64 || !(max < 2 ** 33)) return a.sort();
+  let src: Float64Array = a;
+  let dst: Float64Array = new Float64Array(n);
+  const count = new Int32Array(2048);
+  for (let shift = 1; max >= shift; shift *= 2048) {
+    count.fill(0);
+    for (let k = 0; k < n; k++) count[Math.floor(src[k] / shift) % 2048]++;
+    let sum = 0;
+    for (let d = 0; d < 2048; d++) {
+      const c = count[d];
+      count[d] = sum;
+      sum += c;
+    }
+    for (let k = 0; k < n; k++) dst[count[Math.floor(src[k] / shift) % 2048]++] = src[k];
+    const t = src;
+    src = dst;
+    dst = t;
+  }
+  if (src !== a) a.set(src);
+  return a;
+}
+
+function expectedPart(units: readonly Unit[], B: number, L: number): ExpectedPart {
   const gapList: number[] = [];
-  for (const u of units) gapsOf(u, B, L, gapList);
-  const gaps = Float64Array.from(gapList).sort();
-  // suffix sums over ascending gaps: Σ_{k≥i} gap_k ≤ R·L
+  gapsOf(units, B, L, gapList);
+  const gaps = new Float64Array(gapList.length);
+  for (let k = 0; k < gapList.length; k++) gaps[k] = gapList[k];
+  sortLengths(gaps);
   const suffix = new Float64Array(gaps.length + 1);
   for (let i = gaps.length - 1; i >= 0; i--) suffix[i] = suffix[i + 1] + gaps[i];
-  // Unit lengths ascending, so the first gap ≥ l only moves forward.
-  const lens = new Float64Array(Nc);
-  let q = 0;
-  for (const list of units) for (const u of list) lens[q++] = u.l;
-  lens.sort();
+  const lens = new Float64Array(units.length);
+  for (let k = 0; k < units.length; k++) lens[k] = units[k].l;
+  sortLengths(lens);
   const s1 = new ExactSum(); // Σ l
   const s2 = new ExactSum(); // Σ l²
   const s3 = new ExactSum(); // Σ l³
-  const quad = new ExactSum(); // Σ l² · Σ_{gaps ≥ l}(l_h − l + 1)
-  let lo = 0;
-  for (let k = 0; k < Nc; k++) {
+  for (let k = 0; k < lens.length; k++) {
     const l = lens[k];
     s1.add(l);
     s2.addProduct(l, l);
     if (l < 2 ** 26) s3.addProduct(l * l, l);
     else s3.addBig(BigInt(l) ** 3n);
+  }
+  return { n: units.length, lens, gaps, suffix, s1: s1.value(), s2: s2.value(), s3: s3.value() };
+}
+
+/**
+ * Σ over units u of rater i and gaps h of rater j with l_h ≥ l_u of l_u²·(l_h − l_u + 1): one
+ * ordered rater pair's part of the quadratic term of D_e (exact; the sum over all pairs,
+ * i = j included, is the term over all units and gaps of {@link expectedBig}).
+ */
+function crossTerm(units: ExpectedPart, gapsOf: ExpectedPart): bigint {
+  const { lens } = units;
+  const { gaps, suffix } = gapsOf;
+  const acc = new ExactSum();
+  // Unit lengths ascending, so the first gap ≥ l only moves forward.
+  let lo = 0;
+  for (let k = 0; k < lens.length; k++) {
+    const l = lens[k];
     while (lo < gaps.length && gaps[lo] < l) lo++;
     const gapTerm = suffix[lo] - (gaps.length - lo) * (l - 1);
     if (gapTerm > 0 && l > 0) {
-      if (l < 2 ** 25) quad.addProduct(l * l, gapTerm);
-      else quad.addBig(BigInt(l) * BigInt(l) * BigInt(gapTerm));
+      if (l < 2 ** 25) acc.addProduct(l * l, gapTerm);
+      else acc.addBig(BigInt(l) * BigInt(l) * BigInt(gapTerm));
     }
   }
-  const S1 = s1.value();
-  const S2 = s2.value();
+  return acc.value();
+}
+
+/**
+ * {@link expectedBig} in doubles with exact accumulation, from the raters' parts and the cross
+ * terms of every ordered rater pair (`cross(i, j)`, i = j included).
+ */
+function expected(parts: readonly ExpectedPart[], cross: (i: number, j: number) => bigint, L: number): Fraction {
+  const R = parts.length;
+  let Nc = 0;
+  let S1 = 0n;
+  let S2 = 0n;
+  let S3 = 0n;
+  let quad = 0n;
+  for (let i = 0; i < R; i++) {
+    Nc += parts[i].n;
+    S1 += parts[i].s1;
+    S2 += parts[i].s2;
+    S3 += parts[i].s3;
+    for (let j = 0; j < R; j++) quad += cross(i, j);
+  }
   // Σ l(l−1)(2l−1)/3 = (2Σl³ − 3Σl² + Σl)/3, exact: every term is divisible by 6.
-  const cubic = (2n * s3.value() - 3n * S2 + S1) / 3n;
+  const cubic = (2n * S3 - 3n * S2 + S1) / 3n;
   const Rb = BigInt(R);
   const Lb = BigInt(L);
-  const num = BigInt(Math.max(Nc - 1, 0)) * cubic + quad.value();
+  const num = BigInt(Math.max(Nc - 1, 0)) * cubic + quad;
   return frac(2n * num, Lb * (Rb * Lb * (Rb * Lb - 1n) - (S2 - S1)));
+}
+
+const NO_UNITS: readonly Unit[] = Object.freeze([]);
+
+/**
+ * Per-label results of the double path keyed by unit lists (their identity: lists are never
+ * changed once built), for one continuum `[B, B + L)`: the expected-disagreement part and own
+ * cross term of a list, and for two lists the observed sum and both cross terms.
+ */
+export class UnitizingStore {
+  readonly B: number;
+  readonly L: number;
+  /** Units of segment objects seen before (see raterUnits). */
+  readonly units = new WeakMap<object, Unit>();
+  private readonly parts = new WeakMap<readonly Unit[], { part: ExpectedPart; self: bigint }>();
+  private readonly pairs = new WeakMap<
+    readonly Unit[],
+    WeakMap<readonly Unit[], { observed?: bigint; cross?: [bigint, bigint] }>
+  >();
+
+  constructor(B: number, L: number) {
+    this.B = B;
+    this.L = L;
+  }
+
+  part(list: readonly Unit[]): { part: ExpectedPart; self: bigint } {
+    let p = this.parts.get(list);
+    if (!p) {
+      const part = expectedPart(list, this.B, this.L);
+      this.parts.set(list, (p = { part, self: crossTerm(part, part) }));
+    }
+    return p;
+  }
+
+  private entry(a: readonly Unit[], b: readonly Unit[]): { observed?: bigint; cross?: [bigint, bigint] } {
+    let m = this.pairs.get(a);
+    if (!m) this.pairs.set(a, (m = new WeakMap()));
+    let e = m.get(b);
+    if (!e) m.set(b, (e = {}));
+    return e;
+  }
+
+  /** Observed Σ δ² of two raters' lists (in rater order). */
+  observed(a: readonly Unit[], b: readonly Unit[]): bigint {
+    const e = this.entry(a, b);
+    return (e.observed ??= observedPairSum(a, b, this.B, this.L));
+  }
+
+  /** `[cross(a → b), cross(b → a)]`: units of one, gaps of the other. */
+  cross(a: readonly Unit[], b: readonly Unit[]): [bigint, bigint] {
+    const e = this.entry(a, b);
+    if (!e.cross) {
+      const pa = this.part(a).part;
+      const pb = this.part(b).part;
+      e.cross = [crossTerm(pa, pb), crossTerm(pb, pa)];
+    }
+    return e.cross;
+  }
+}
+
+/** One rater's validated units per label (double path: lists shared with a previous version). */
+class RaterUnits {
+  readonly units: Map<string, readonly Unit[]>;
+
+  constructor(units: Map<string, readonly Unit[]>, previous?: RaterUnits) {
+    this.units = units;
+    if (!previous) return;
+    for (const [label, list] of units) {
+      const old = previous.units.get(label);
+      if (old && sameUnits(old, list)) units.set(label, old);
+    }
+  }
+
+  list(label: string): readonly Unit[] {
+    return this.units.get(label) ?? NO_UNITS;
+  }
+}
+
+function sameUnits(x: readonly Unit[], y: readonly Unit[]): boolean {
+  if (x.length !== y.length) return false;
+  for (let k = 0; k < x.length; k++) if (x[k].b !== y[k].b || x[k].l !== y[k].l) return false;
+  return true;
 }
 
 /** DKPro `measureDistance`: δ² of two sections (category null = gap). */
@@ -396,13 +573,24 @@ export function unitizingAlpha(input: UnitizingInput, options: UnitizingOptions 
   const raters = input.raters;
   const R = raters.length;
   const memo = options.memo;
+  // Doubles are exact for positions and for the gap sums (≤ R·L) below 2^50; products go
+  // through ExactSum. Longer continua (or arithmetic: 'bigint') use the BigInt reference sweep.
+  const fast = options.arithmetic !== 'bigint' && R * L <= 2 ** 50 && Math.abs(B) + L <= 2 ** 50;
+  const store = fast ? (memo?.store ?? new UnitizingStore(B, L)) : null;
+  if (store && (store.B !== B || store.L !== L))
+    throw new AgreementInputError('invalid_params', 'unitizing memo store of another continuum');
   const perRater = raters.map((r, i) => {
-    const make = (): Map<string, Unit[]> => raterUnits(input.annotators[r] ?? [], B, E, r, overlap);
-    return memo ? memo.rater(i, make) : make();
+    const make = (): RaterUnits => {
+      const previous = memo?.previous?.<RaterUnits>(i);
+      // Units per segment object only pay off for new versions of a rater (live edits).
+      const unitOf = previous ? memo?.store?.units : undefined;
+      return new RaterUnits(raterUnits(input.annotators[r] ?? [], B, E, r, overlap, unitOf), previous);
+    };
+    return fast && memo ? memo.rater(i, make) : make();
   });
   // Labels in order of first appearance (DKPro keeps a LinkedHashSet of categories).
   const labels: string[] = [];
-  for (const m of perRater) for (const k of m.keys()) if (!labels.includes(k)) labels.push(k);
+  for (const m of perRater) for (const k of m.units.keys()) if (!labels.includes(k)) labels.push(k);
   const base = { L, R, per_label: {} as Record<string, UnitizingLabelResult> };
   if (R < 2) return { ...base, alpha: null, D_o: null, D_e: null, reason: 'need_two_raters' };
   if (labels.length === 0) return { ...base, alpha: null, D_o: null, D_e: null, reason: 'empty_input' };
@@ -410,32 +598,27 @@ export function unitizingAlpha(input: UnitizingInput, options: UnitizingOptions 
   const Rb = BigInt(R);
   const Lb = BigInt(L);
   const Q = Rb * (Rb - 1n) * Lb * Lb; // D_o,c = 2·S_c / Q
-  // Doubles are exact for positions and for the gap sums (≤ R·L) below 2^50; products go
-  // through ExactSum. Longer continua (or arithmetic: 'bigint') use the BigInt reference sweep.
-  const fast = options.arithmetic !== 'bigint' && R * L <= 2 ** 50 && Math.abs(B) + L <= 2 ** 50;
   const Bb = BigInt(B);
   const toBig = (list: readonly Unit[]): BigUnit[] => list.map((u) => ({ b: BigInt(u.b), l: BigInt(u.l) }));
-  // Observed sums per rater pair and label (fast path; memoisable per pair).
-  const pairSums = (i: number, j: number): Map<string, bigint> => {
-    const make = (): Map<string, bigint> => {
-      const out = new Map<string, bigint>();
-      for (const label of new Set([...perRater[i].keys(), ...perRater[j].keys()]))
-        out.set(label, observedPairSum(perRater[i].get(label) ?? [], perRater[j].get(label) ?? [], B, L));
-      return out;
-    };
-    return memo ? memo.pair(i, j, make) : make();
-  };
-  const sums: Map<string, bigint>[] = [];
-  if (fast) for (let i = 0; i < R; i++) for (let j = i + 1; j < R; j++) sums.push(pairSums(i, j));
   let sumS = 0n;
   let sumDe: Fraction = { n: 0n, d: 1n };
   for (const label of labels) {
-    const units = perRater.map((m) => m.get(label) ?? []);
-    const big = fast ? [] : units.map(toBig);
     let S = 0n;
-    if (fast) for (const m of sums) S += m.get(label) ?? 0n;
-    else for (let i = 0; i < R; i++) for (let j = i + 1; j < R; j++) S += observedPairSumBig(big[i], big[j], Bb, Lb);
-    const De = fast ? expected(units, B, L) : expectedBig(big, Bb, Lb);
+    let De: Fraction;
+    if (store) {
+      const lists = perRater.map((m) => m.list(label));
+      for (let i = 0; i < R; i++) for (let j = i + 1; j < R; j++) S += store.observed(lists[i], lists[j]);
+      const parts = lists.map((list) => store.part(list).part);
+      const cross = (i: number, j: number): bigint => {
+        if (i === j) return store.part(lists[i]).self;
+        return i < j ? store.cross(lists[i], lists[j])[0] : store.cross(lists[j], lists[i])[1];
+      };
+      De = expected(parts, cross, L);
+    } else {
+      const big = perRater.map((m) => toBig(m.list(label)));
+      for (let i = 0; i < R; i++) for (let j = i + 1; j < R; j++) S += observedPairSumBig(big[i], big[j], Bb, Lb);
+      De = expectedBig(big, Bb, Lb);
+    }
     sumS += S;
     sumDe = fadd(sumDe, De);
     base.per_label[label] = labelResult(frac(2n * S, Q), De);

@@ -10,7 +10,7 @@ import { COMMON_FIELDS, IMMUTABLE_FIELDS, KIND_FIELDS } from './annotation.ts';
 import type { Annotation, AnnotationInput, AnnotationPatch, Relation } from './annotation.ts';
 import { issue, newId, throwIfIssues } from './issues.ts';
 import type { ValidationIssue } from './issues.ts';
-import { mapToRecord, readAnnotation } from './read.ts';
+import { mapToRecord, readAnnotation, readSnapshot } from './read.ts';
 import { contextIssues, isKind, relationIssues, validateAnnotation } from './validate.ts';
 import type { LayerContext, LayerRefs } from './validate.ts';
 
@@ -231,12 +231,21 @@ export class LayerDoc {
    */
   list(filter: ListFilter = {}): Annotation[] {
     const out: Annotation[] = [];
-    for (const [id, v] of this.annotations.entries()) {
-      const a = readAnnotation(v, id).annotation;
-      if (a !== null && (filter.tierId === undefined || a.tierId === filter.tierId)) out.push(a);
+    const tierId = filter.tierId;
+    this.annotations.forEach((v, id) => {
+      const a = readSnapshot(v, id);
+      if (a !== null && (tierId === undefined || a.tierId === tierId)) out.push(a);
+    });
+    // Sort keys computed once (a position and the id per annotation), not per comparison.
+    const pos = new Float64Array(out.length);
+    const order = new Array<number>(out.length);
+    for (let i = 0; i < out.length; i++) {
+      const a = out[i];
+      pos[i] = a.kind === 'span' ? a.startOffset : a.start;
+      order[i] = i;
     }
-    const pos = (a: Annotation): number => (a.kind === 'span' ? a.startOffset : a.start);
-    return out.sort((a, b) => pos(a) - pos(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    order.sort((x, y) => pos[x] - pos[y] || (out[x].id < out[y].id ? -1 : out[x].id > out[y].id ? 1 : 0));
+    return order.map((i) => out[i]);
   }
 
   /** The live Y.Text of a segment (bind it to an editor), or null. */

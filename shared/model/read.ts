@@ -20,7 +20,10 @@ export interface ReadResult {
 /** Plain-JSON view of an annotation map (nested Y types flattened; Y.Text becomes its string). */
 export function mapToRecord(m: Y.Map<unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of m.entries()) out[k] = v instanceof Y.AbstractType ? v.toJSON() : v;
+  // forEach visits the same live entries as entries(), in the same order, without an iterator.
+  m.forEach((v, k) => {
+    out[k] = v instanceof Y.AbstractType ? v.toJSON() : v;
+  });
   return out;
 }
 
@@ -45,45 +48,100 @@ export function readAnnotation(value: unknown, key: string): ReadResult {
   return { annotation: sanitize(rec), issues: prefixed(key, issues) };
 }
 
-/** Builds a typed annotation from a record that passed the core checks, defaulting bad fields. */
+/**
+ * The annotation of the entry stored under `key`, or null when it is unusable: exactly
+ * `readAnnotation(value, key).annotation`, without collecting the issues (for listing). Never
+ * throws.
+ */
+export function readSnapshot(value: unknown, key: string): Annotation | null {
+  if (!(value instanceof Y.Map)) return null;
+  const rec = mapToRecord(value);
+  rec.id = key;
+  // Soft issues never make an entry unreadable (sanitize defaults those fields).
+  return coreIssues(rec).length > 0 ? null : sanitize(rec);
+}
+
+/**
+ * Builds a typed annotation from a record that passed the core checks, defaulting bad fields.
+ *
+ * Snapshots are object literals with one fixed field order per kind (common fields, then
+ * `kind`, then the kind's fields): readers such as the agreement report touch every field of
+ * tens of thousands of snapshots, and objects built by spreading a shared part get slow,
+ * unshared shapes in V8.
+ */
 export function sanitize(rec: Record<string, unknown>): Annotation {
   const attributes: Record<string, AttributeValue> = {};
-  if (typeof rec.attributes === 'object' && rec.attributes !== null && !Array.isArray(rec.attributes))
-    for (const [k, v] of Object.entries(rec.attributes)) if (isAttributeValue(v)) attributes[k] = v;
-  const relations: Relation[] = Array.isArray(rec.relations)
-    ? rec.relations
-        .filter((r, i) => relationIssues(r, i, rec.id).length === 0)
-        .map((r: Relation) => ({ type: r.type, targetId: r.targetId }))
-    : [];
+  const rawAttributes = rec.attributes;
+  if (typeof rawAttributes === 'object' && rawAttributes !== null && !Array.isArray(rawAttributes))
+    for (const k of Object.keys(rawAttributes)) {
+      const v = (rawAttributes as Record<string, unknown>)[k];
+      if (isAttributeValue(v)) attributes[k] = v;
+    }
+  const relations: Relation[] = [];
+  if (Array.isArray(rec.relations))
+    for (let i = 0; i < rec.relations.length; i++) {
+      const r = rec.relations[i] as Relation;
+      if (relationIssues(r, i, rec.id).length === 0) relations.push({ type: r.type, targetId: r.targetId });
+    }
+  const id = rec.id as string;
+  const tierId = rec.tierId as string;
+  const label = isId(rec.label) ? rec.label : null;
+  const entityId = isId(rec.entityId) ? rec.entityId : null;
+  // An unknown source is most likely a newer client's value; 'human' is the create default.
+  const source: Source = SOURCES.includes(rec.source as Source) ? (rec.source as Source) : 'human';
   const conf = rec.confidence;
-  const common = {
-    id: rec.id as string,
-    tierId: rec.tierId as string,
-    label: isId(rec.label) ? rec.label : null,
-    attributes,
-    entityId: isId(rec.entityId) ? rec.entityId : null,
-    relations,
-    // An unknown source is most likely a newer client's value; 'human' is the create default.
-    source: SOURCES.includes(rec.source as Source) ? (rec.source as Source) : 'human',
-    confidence: typeof conf === 'number' && Number.isFinite(conf) && conf >= 0 && conf <= 1 ? conf : null,
-    author: typeof rec.author === 'string' ? rec.author : '',
-    createdAt: Number.isFinite(rec.createdAt) ? (rec.createdAt as number) : 0,
-    updatedAt: Number.isFinite(rec.updatedAt) ? (rec.updatedAt as number) : 0,
-  };
+  const confidence = typeof conf === 'number' && Number.isFinite(conf) && conf >= 0 && conf <= 1 ? conf : null;
+  const author = typeof rec.author === 'string' ? rec.author : '';
+  const createdAt = Number.isFinite(rec.createdAt) ? (rec.createdAt as number) : 0;
+  const updatedAt = Number.isFinite(rec.updatedAt) ? (rec.updatedAt as number) : 0;
   switch (rec.kind) {
     case 'segment':
       return {
-        ...common,
+        id,
+        tierId,
+        label,
+        attributes,
+        entityId,
+        relations,
+        source,
+        confidence,
+        author,
+        createdAt,
+        updatedAt,
         kind: 'segment',
         start: rec.start as number,
         end: rec.end as number,
         text: typeof rec.text === 'string' ? rec.text : '',
       };
     case 'event':
-      return { ...common, kind: 'event', start: rec.start as number };
+      return {
+        id,
+        tierId,
+        label,
+        attributes,
+        entityId,
+        relations,
+        source,
+        confidence,
+        author,
+        createdAt,
+        updatedAt,
+        kind: 'event',
+        start: rec.start as number,
+      };
     case 'span':
       return {
-        ...common,
+        id,
+        tierId,
+        label,
+        attributes,
+        entityId,
+        relations,
+        source,
+        confidence,
+        author,
+        createdAt,
+        updatedAt,
         kind: 'span',
         startOffset: rec.startOffset as number,
         endOffset: rec.endOffset as number,
@@ -93,7 +151,17 @@ export function sanitize(rec: Record<string, unknown>): Annotation {
     default: {
       const b = rec.box as { x: number; y: number; w: number; h: number };
       return {
-        ...common,
+        id,
+        tierId,
+        label,
+        attributes,
+        entityId,
+        relations,
+        source,
+        confidence,
+        author,
+        createdAt,
+        updatedAt,
         kind: 'box',
         start: rec.start as number,
         end: rec.end as number,

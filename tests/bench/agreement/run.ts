@@ -11,7 +11,8 @@
  *  3. the naive alternative per edit: read every layer and recompute the whole report; ratio.
  *
  * Options: --runs N (default 15), --edits N (default 240), --naive N (default 30),
- * --debounce MS (default 0), --seed N. Prints the machine's speed and load for context.
+ * --debounce MS (default 0), --seed N. Prints the machine's speed and load for context, at the
+ * start and at the end.
  */
 import { availableParallelism, loadavg } from 'node:os';
 import * as Y from 'yjs';
@@ -261,6 +262,13 @@ async function main(): Promise<void> {
   );
 
   console.log('');
+  // Load can change during the run: a second reading tells whether the figures above were taken
+  // on a busy machine.
+  console.log(
+    `calibration at the end: ${calibrate().toFixed(2)} ns per simple loop iteration, load average ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
   const okFull = fullMedian <= TARGET_FULL_MS;
   const okLive = p99 <= TARGET_EDIT_P99_MS;
   console.log(`targets: full report median ${ms(fullMedian)} ≤ ${TARGET_FULL_MS} ms: ${okFull ? 'PASS' : 'FAIL'}`);

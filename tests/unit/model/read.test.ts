@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { LAYER_ANNOTATIONS, LayerDoc } from '../../../shared/model/layer.ts';
-import { readAnnotation } from '../../../shared/model/read.ts';
+import { readAnnotation, readSnapshot, sanitize } from '../../../shared/model/read.ts';
 import { context } from './fixtures.ts';
 
 /** A peer writes raw fields for annotation `id` straight into its Y.Doc; we receive the update. */
@@ -146,5 +146,97 @@ describe('readAnnotation / tolerant listing', () => {
     const a = layer.update('p1', { attributes: { speaker: 'Z' }, text: 'typed' }, ctx);
     expect(a).toMatchObject({ attributes: { speaker: 'Z' }, text: 'typed' });
     expect(layer.text('p1')).toBeInstanceOf(Y.Text);
+  });
+
+  it('readSnapshot is readAnnotation without the issues, on well-formed and hostile entries', () => {
+    // A seeded mix of good, defaulted and unusable fields, written as a peer would.
+    let seed = 17;
+    const rnd = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
+    const kinds = ['segment', 'event', 'span', 'box', 'blob', undefined];
+    for (let t = 0; t < 400; t++) {
+      const kind = pick(kinds);
+      const entries: Record<string, unknown> = {
+        id: pick(['p1', 'other', 3, undefined]),
+        tierId: pick(['speech', '', 7]),
+        kind,
+        start: pick([0, 1.5, -1, '1', Number.NaN, undefined]),
+        end: pick([2, 1.5, 0.5, null, Infinity]),
+        startOffset: pick([0, 3, 2.5, -1]),
+        endOffset: pick([4, 3, 1]),
+        textAnnotationId: pick([null, 'seg', '', undefined]),
+        mediaId: pick([null, 'media', 5, undefined]),
+        box: pick([{ x: 0, y: 0, w: 0.5, h: 0.5 }, { x: 2 }, 'box', undefined]),
+        label: pick([null, 'speech', 42, 'bad label!', undefined]),
+        attributes: pick([undefined, 'nope', { a: 1, b: { no: 1 }, c: true, d: 'x' }]),
+        relations: pick([undefined, 3, [{ type: 'r', targetId: 'q' }, 'junk', { type: 'r', targetId: 'p1' }]]),
+        source: pick(['human', 'model', 'oracle', undefined]),
+        confidence: pick([null, 0.5, 7, Number.NaN, undefined]),
+        entityId: pick([null, 'e1', '', undefined]),
+        author: pick(['peer', 5, undefined]),
+        createdAt: pick([1, 'now', undefined]),
+        updatedAt: pick([2, Infinity]),
+        text: pick(['', 'words', 5, undefined]),
+      };
+      const clean = Object.fromEntries(Object.entries(entries).filter(([, v]) => v !== undefined));
+      const layer = fromPeer(clean);
+      const value = layer.doc.getMap(LAYER_ANNOTATIONS).get('p1');
+      const want = readAnnotation(value, 'p1').annotation;
+      const got = readSnapshot(value, 'p1');
+      expect(got).toEqual(want);
+      if (want !== null) expect(Object.keys(got!)).toEqual(Object.keys(want));
+      expect(layer.list()).toEqual(want === null ? [] : [want]);
+    }
+    for (const v of [null, undefined, 1, 'x', [], {}, new Y.Array(), new Y.Text('t')])
+      expect(readSnapshot(v, 'k')).toBeNull();
+  });
+
+  it('snapshots are plain objects with one field order per kind', () => {
+    const common = { id: 'a', tierId: 't', author: 'u', createdAt: 1, updatedAt: 2 };
+    const order = (rec: Record<string, unknown>) => Object.keys(sanitize(rec));
+    const head = ['id', 'tierId', 'label', 'attributes', 'entityId', 'relations', 'source', 'confidence', 'author'];
+    const stamps = ['createdAt', 'updatedAt', 'kind'];
+    expect(order({ ...common, kind: 'segment', start: 0, end: 1 })).toEqual([
+      ...head,
+      ...stamps,
+      'start',
+      'end',
+      'text',
+    ]);
+    expect(order({ ...common, kind: 'event', start: 0 })).toEqual([...head, ...stamps, 'start']);
+    expect(order({ ...common, kind: 'span', startOffset: 0, endOffset: 1, mediaId: 'm' })).toEqual([
+      ...head,
+      ...stamps,
+      'startOffset',
+      'endOffset',
+      'textAnnotationId',
+      'mediaId',
+    ]);
+    expect(order({ ...common, kind: 'box', start: 0, end: 1, box: { x: 0, y: 0, w: 1, h: 1 } })).toEqual([
+      ...head,
+      ...stamps,
+      'start',
+      'end',
+      'box',
+    ]);
+    const a = sanitize({ ...common, kind: 'segment', start: 0, end: 1, attributes: { s: 'x' } });
+    expect(Object.getPrototypeOf(a)).toBe(Object.prototype);
+  });
+
+  it('list() orders by position then id, whatever the insertion order', () => {
+    const layer = new LayerDoc();
+    const ctx = context();
+    const specs: [string, number][] = [
+      ['c', 2],
+      ['a', 1],
+      ['b', 1],
+      ['d', 0.5],
+      ['e', 1],
+    ];
+    for (const [id, start] of specs)
+      layer.create({ id, tierId: 'speech', kind: 'segment', start, end: start + 1, text: 'some words' }, ctx);
+    layer.create({ id: 'sp', tierId: 'spans', kind: 'span', startOffset: 1, endOffset: 2, textAnnotationId: 'a' }, ctx);
+    expect(layer.list().map((a) => a.id)).toEqual(['d', 'a', 'b', 'e', 'sp', 'c']);
+    expect(layer.list({ tierId: 'spans' }).map((a) => a.id)).toEqual(['sp']);
   });
 });
