@@ -43,8 +43,8 @@ function isManager(s: Subject): boolean {
   return s.isAdmin || s.member?.role === 'manager';
 }
 
-/** Managers and reviewers oversee every task of the project. */
-function oversees(s: Subject): boolean {
+/** Managers and reviewers (and admins) oversee every task, layer and figure of the project. */
+export function oversees(s: Subject): boolean {
   return isManager(s) || s.member?.role === 'reviewer';
 }
 

@@ -1,7 +1,7 @@
 import type { TaskReport } from '../../shared/agreement/index.ts';
 import { redactReport } from '../../shared/agreement/redact.ts';
 import type { Access, ProjectRow, TaskRow } from '../access/access.ts';
-import type { Subject } from '../access/policy.ts';
+import { oversees, type Subject } from '../access/policy.ts';
 import { GOLD_USER } from './service.ts';
 
 /** What a viewer may see of a task's agreement: everything, some annotators, or nothing. */
@@ -19,8 +19,7 @@ export async function agreementView(
   task: TaskRow,
   project: ProjectRow,
 ): Promise<AgreementView> {
-  if (subject.isAdmin || subject.member?.role === 'manager' || subject.member?.role === 'reviewer')
-    return { kind: 'all' };
+  if (oversees(subject)) return { kind: 'all' };
   const readable = await access.readableLayers(subject, task, project);
   const annotators = readable.filter((l) => l.kind === 'annotator' && l.userId !== null).map((l) => l.userId!);
   if (annotators.length < 2) return { kind: 'none' };

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { CloseCode, closeReason } from '../../../shared/protocol/close-codes.ts';
+import { oversees } from '../../access/policy.ts';
 import { agreementView, viewReport } from '../../agreement/viewers.ts';
 import { ApiError } from '../../errors.ts';
 import { authErrors, idParams } from './schemas.ts';
@@ -54,7 +55,7 @@ const agreementRoutes: FastifyPluginAsync = async (fastify) => {
     },
     async (request) => {
       const { project, subject } = await fastify.access.project(request.actor, request.params.id, 'read');
-      if (!(subject.isAdmin || subject.member?.role === 'manager' || subject.member?.role === 'reviewer')) {
+      if (!oversees(subject)) {
         throw new ApiError('Forbidden', 'project agreement is for managers and reviewers');
       }
       // Tasks nobody has opened yet get their first report now (stored, so this happens once).

@@ -3,7 +3,7 @@ import { desc, eq } from 'drizzle-orm';
 import { layerDocName } from '../../../shared/domain/doc-names.ts';
 import { LayerDoc } from '../../../shared/model/index.ts';
 import type { ProjectRow, TaskRow } from '../../access/access.ts';
-import type { Subject } from '../../access/policy.ts';
+import { oversees, type Subject } from '../../access/policy.ts';
 import { ApiError } from '../../errors.ts';
 import { tasks, users } from '../../storage/schema.ts';
 import { taskView } from '../../tasks/tasks.ts';
@@ -86,7 +86,7 @@ const exportRoutes: FastifyPluginAsync = async (fastify) => {
     },
     async (request, reply) => {
       const { project, subject } = await fastify.access.project(request.actor, request.params.id, 'read');
-      if (!(subject.isAdmin || subject.member?.role === 'manager' || subject.member?.role === 'reviewer')) {
+      if (!oversees(subject)) {
         throw new ApiError('Forbidden', 'project exports are for managers and reviewers');
       }
       const rows = await db.select().from(tasks).where(eq(tasks.projectId, project.id)).orderBy(desc(tasks.createdAt));

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import { TASK_ACTIONS, TASK_STATUSES, type TaskAction, type TaskStatus } from '../../../shared/domain/task.ts';
 import { LayerDoc } from '../../../shared/model/index.ts';
+import { oversees } from '../../access/policy.ts';
 import { audit } from '../../audit/audit.ts';
 import { assignments, tasks } from '../../storage/schema.ts';
 import { applyTransition, createTask, taskDocNames, taskView, updateTask, type TaskInput } from '../../tasks/tasks.ts';
@@ -118,7 +119,7 @@ const taskRoutes: FastifyPluginAsync = async (fastify) => {
     async (request) => {
       const { project, subject } = await fastify.access.project(request.actor, request.params.id, 'read');
       const { limit, status } = request.query;
-      const overseer = subject.isAdmin || subject.member?.role === 'manager' || subject.member?.role === 'reviewer';
+      const overseer = oversees(subject);
       const assigned = db
         .select({ id: assignments.taskId })
         .from(assignments)
