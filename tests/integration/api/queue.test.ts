@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProject, setMember } from '../../../server/projects/projects.ts';
+import { agreementReports } from '../../../server/storage/schema.ts';
+import type { TaskReport } from '../../../shared/agreement/index.ts';
 import { api, makeUser, type TestUser } from '../../helpers/api.ts';
-import { startServer, tempDataDir, type TestServer } from '../../helpers/server.ts';
+import { backends, startServer, type TestServer } from '../../helpers/server.ts';
 
 interface Item {
   id: string;
@@ -10,13 +12,15 @@ interface Item {
   projectName: string;
   myRole: string;
   annotators: { total: number; submitted: number };
+  agreement: number | null;
   reviewBy: { username: string } | null;
   rejection: { reason: string; at: string | null; by: { username: string } | null } | null;
 }
 
-describe('review and work queues across projects', () => {
+// On PGlite, and on real Postgres too when TEST_DATABASE_URL is set.
+describe.each(backends())('review and work queues across projects ($name)', (backend) => {
   let server: TestServer;
-  let data: ReturnType<typeof tempDataDir>;
+  let cleanup: () => Promise<void>;
   let manager: TestUser, rev1: TestUser, rev2: TestUser, ann: TestUser, outsider: TestUser, admin: TestUser;
   let p1: string, p2: string;
   const ids: Record<string, string> = {};
@@ -48,8 +52,9 @@ describe('review and work queues across projects', () => {
   };
 
   beforeAll(async () => {
-    data = tempDataDir();
-    server = await startServer({ DATA_DIR: data.dir, DATABASE_URL: '' });
+    const created = await backend.create();
+    cleanup = created.cleanup;
+    server = await startServer(created.env);
     const db = server.app.database.db;
     [manager, rev1, rev2, ann, outsider] = await Promise.all(
       ['q-manager', 'q-rev1', 'q-rev2', 'q-ann', 'q-outsider'].map((n) => makeUser(server, n)),
@@ -70,7 +75,7 @@ describe('review and work queues across projects', () => {
   }, 60_000);
   afterAll(async () => {
     await server?.close();
-    data?.remove();
+    await cleanup?.();
   });
 
   it("lists an annotator's open work across projects, and nothing to review before a submission", async () => {
@@ -93,8 +98,24 @@ describe('review and work queues across projects', () => {
     expect(await names(outsider, 'review')).toEqual([]);
     expect(await names(outsider, 'work')).toEqual([]);
     expect(await names(admin, 'review')).toEqual([]);
-    const item = (await queue(rev1, 'review')).items.find((i) => i.name === 'assigned')!;
+    // The latest stored agreement headline comes along (older reports do not count).
+    const db = server.app.database.db;
+    const report = (headline: number, at: string) => ({
+      taskId: ids.assigned!,
+      projectId: p1,
+      computedAt: new Date(at),
+      headline,
+      report: {} as TaskReport,
+    });
+    await db.insert(agreementReports).values([report(0.9, '2026-01-01'), report(0.42, '2026-02-01')]);
+    const items = (await queue(rev1, 'review')).items;
+    const item = items.find((i) => i.name === 'assigned')!;
     expect(item).toMatchObject({ status: 'submitted', myRole: 'reviewer', annotators: { total: 1, submitted: 1 } });
+    expect(items.map((i) => [i.name, i.agreement]).sort()).toEqual([
+      ['assigned', 0.42],
+      ['other project', null],
+      ['unassigned', null],
+    ]);
   });
 
   it('keeps a task in review with its reviewer only', async () => {
