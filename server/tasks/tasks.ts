@@ -137,11 +137,14 @@ export async function updateTask(
 /**
  * The rejection columns after an action: a rejection records reason, reviewer and time; they stay
  * while the annotators rework the task (it is what they have to fix) and go once the task is
- * submitted again or accepted. Undefined fields are left as they are.
+ * submitted again (or reopened into review by a manager). Undefined fields are left as they are.
  */
 function rejectionAfter(action: TaskAction, to: TaskStatus, reason: string | undefined, actorId: string) {
   if (action === 'reject') return { rejectionReason: reason!.trim(), rejectedBy: actorId, rejectedAt: new Date() };
-  if (to === 'submitted' || to === 'accepted') return { rejectionReason: null, rejectedBy: null, rejectedAt: null };
+  // A manager reopening a rejected task into review overrides the rejection.
+  if (to === 'submitted' || to === 'accepted' || action === 'reopen') {
+    return { rejectionReason: null, rejectedBy: null, rejectedAt: null };
+  }
   return {};
 }
 

@@ -151,6 +151,7 @@ describe('review workflow and exports (Chromium)', () => {
     await row.waitFor();
     expect(await row.locator('.status').getAttribute('data-status')).toBe('submitted');
     expect(await row.textContent()).toContain('1/1');
+    await reviewerPage.screenshot({ path: join(ARTIFACTS, 'review-queue.png'), fullPage: true });
     await openFromQueue(reviewerPage, 'review');
     await pressWorkflow(reviewerPage, 'start_review', 'in_review');
     await reviewerPage.goto('/');
