@@ -135,6 +135,20 @@ export async function updateTask(
 }
 
 /**
+ * The rejection columns after an action: a rejection records reason, reviewer and time; they stay
+ * while the annotators rework the task (it is what they have to fix) and go once the task is
+ * submitted again (or reopened into review by a manager). Undefined fields are left as they are.
+ */
+function rejectionAfter(action: TaskAction, to: TaskStatus, reason: string | undefined, actorId: string) {
+  if (action === 'reject') return { rejectionReason: reason!.trim(), rejectedBy: actorId, rejectedAt: new Date() };
+  // A manager reopening a rejected task into review overrides the rejection.
+  if (to === 'submitted' || to === 'accepted' || action === 'reopen') {
+    return { rejectionReason: null, rejectedBy: null, rejectedAt: null };
+  }
+  return {};
+}
+
+/**
  * Applies a workflow action (shared/domain/task.ts decides legality). Runs in one transaction
  * with a row lock on the task so two concurrent submits count correctly.
  */
@@ -179,7 +193,10 @@ export async function applyTransition(
       .update(tasks)
       .set({
         status: result.status,
-        rejectionReason: action === 'reject' ? reason!.trim() : action === 'start' ? null : task.rejectionReason,
+        ...rejectionAfter(action, result.status, reason, subject.userId),
+        // The reviewer who picks the task up (or a manager reopening it) owns the review.
+        ...(action === 'start_review' || action === 'reopen' ? { reviewBy: subject.userId } : {}),
+        ...(result.status === 'submitted' ? { reviewBy: null } : {}),
         updatedAt: new Date(),
       })
       .where(eq(tasks.id, taskId));
@@ -193,6 +210,28 @@ export async function applyTransition(
     });
     return { from: task.status, to: result.status };
   });
+}
+
+export interface RejectionView {
+  reason: string;
+  at: string | null;
+  /** The reviewer; null when unknown (rejected before this was recorded, or the account is gone). */
+  by: { userId: string; username: string; displayName: string } | null;
+}
+
+/** The pending rejection of a task (what the annotators have to fix), or null. */
+export async function rejectionView(
+  db: Database,
+  task: Pick<TaskRow, 'rejectionReason' | 'rejectedBy' | 'rejectedAt'>,
+): Promise<RejectionView | null> {
+  if (task.rejectionReason === null) return null;
+  const [by] = task.rejectedBy
+    ? await db
+        .select({ userId: users.id, username: users.username, displayName: users.displayName })
+        .from(users)
+        .where(eq(users.id, task.rejectedBy))
+    : [];
+  return { reason: task.rejectionReason, at: task.rejectedAt?.toISOString() ?? null, by: by ?? null };
 }
 
 /** The full task view for a subject: media bundle, assignments, and the layers they may read. */
@@ -212,6 +251,7 @@ export async function taskView(db: Database, task: TaskRow, project: ProjectRow,
       .orderBy(asc(users.username)),
     db.select().from(layers).where(eq(layers.taskId, task.id)),
   ]);
+  const rejection = await rejectionView(db, task);
   const mine = people.find((p) => p.u.id === subject.userId)?.a;
   const facts = {
     status: task.status,
@@ -239,6 +279,7 @@ export async function taskView(db: Database, task: TaskRow, project: ProjectRow,
     name: task.name,
     status: task.status,
     rejectionReason: task.rejectionReason,
+    rejection,
     sharedDoc: taskDocName(task.id),
     media: bundle.map(({ tm, m }) => ({
       mediaId: m.id,

@@ -9,8 +9,9 @@ import agreementRoutes from './agreement.ts';
 import auditRoutes from './audit.ts';
 import exportRoutes from './export.ts';
 import mediaRoutes from './media.ts';
-import { errorSchema, userSchema } from './schemas.ts';
+import { errorSchema, rejectionSchema, userSchema } from './schemas.ts';
 import projectRoutes from './projects.ts';
+import queueRoutes from './queue.ts';
 import taskRoutes from './tasks.ts';
 
 declare module 'fastify' {
@@ -61,6 +62,7 @@ const api: FastifyPluginAsync = async (fastify) => {
   await fastify.register(rateLimit, { global: false, hook: 'preHandler' });
   fastify.addSchema(errorSchema);
   fastify.addSchema(userSchema);
+  fastify.addSchema(rejectionSchema);
 
   // onRequest, before the body is parsed: an anonymous caller learns nothing from validation errors.
   fastify.addHook('onRequest', async function (request) {
@@ -71,6 +73,7 @@ const api: FastifyPluginAsync = async (fastify) => {
   await fastify.register(accountRoutes);
   await fastify.register(projectRoutes);
   await fastify.register(taskRoutes);
+  await fastify.register(queueRoutes);
   await fastify.register(mediaRoutes);
   await fastify.register(auditRoutes);
   await fastify.register(agreementRoutes);

@@ -26,6 +26,22 @@ export const userSchema = {
   },
 } as const;
 
+/** The pending rejection (task view and queues): what the annotators have to fix, from whom, since when. */
+export const rejectionSchema = {
+  $id: 'Rejection',
+  type: ['object', 'null'],
+  required: ['reason', 'at', 'by'],
+  properties: {
+    reason: { type: 'string' },
+    at: { type: ['string', 'null'] },
+    by: {
+      type: ['object', 'null'],
+      required: ['userId', 'username', 'displayName'],
+      properties: { userId: { type: 'string' }, username: { type: 'string' }, displayName: { type: 'string' } },
+    },
+  },
+} as const;
+
 export const idParams = {
   type: 'object',
   required: ['id'],

@@ -19,6 +19,7 @@ const taskSchema = {
     'name',
     'status',
     'rejectionReason',
+    'rejection',
     'sharedDoc',
     'media',
     'assignments',
@@ -31,7 +32,8 @@ const taskSchema = {
     projectId: { type: 'string' },
     name: { type: 'string' },
     status: { enum: TASK_STATUSES },
-    rejectionReason: { type: ['string', 'null'] },
+    rejectionReason: { type: ['string', 'null'], description: 'Same as rejection.reason (kept for clients)' },
+    rejection: ref('Rejection'),
     sharedDoc: { type: 'string', description: 'Yjs document name of the task (entities, comments)' },
     media: {
       type: 'array',

@@ -13,8 +13,15 @@ export const tasks = pgTable(
       .references(() => projects.id, { onDelete: 'cascade' }),
     name: text('name').notNull(),
     status: text('status').$type<TaskStatus>().notNull().default('open'),
-    /** Set by a rejection, cleared when work resumes. */
+    /**
+     * The last rejection: reason, reviewer and time. Kept while the annotators rework the task
+     * (they read it on the task page and in their queue), cleared when it is submitted again.
+     */
     rejectionReason: text('rejection_reason'),
+    rejectedBy: text('rejected_by').references(() => users.id, { onDelete: 'set null' }),
+    rejectedAt: timestamp('rejected_at', { withTimezone: true, precision: 3 }),
+    /** Who started (or reopened) the review in progress: the review queue shows it to them. */
+    reviewBy: text('review_by').references(() => users.id, { onDelete: 'set null' }),
     createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),

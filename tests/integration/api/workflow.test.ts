@@ -115,6 +115,10 @@ describe('tasks and the review workflow over REST', () => {
     expect((await act(reviewer, 'accept')).body.status).toBe('accepted');
     expect((await act(reviewer, 'reopen')).status).toBe(403);
     expect((await act(manager, 'reopen')).body.status).toBe('in_review');
+    // A rejected task reopened into review by a manager: the rejection is overridden.
+    await act(reviewer, 'reject', 'Gaps at the end');
+    const reopened = (await act(manager, 'reopen')).body;
+    expect([reopened.status, reopened.rejection]).toEqual(['in_review', null]);
 
     const log = await api(server, 'GET', `/api/projects/${projectId}/audit?limit=200`, { as: manager });
     const transitions = log.body.items
@@ -136,6 +140,8 @@ describe('tasks and the review workflow over REST', () => {
       'task.start_review:submitted>in_review',
       'task.accept:in_review>accepted',
       'task.reopen:accepted>in_review',
+      'task.reject:in_review>rejected',
+      'task.reopen:rejected>in_review',
     ]);
   });
 

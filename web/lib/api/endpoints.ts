@@ -2,7 +2,7 @@
 import type { TaskAction, TaskStatus } from '$shared/domain/task.ts';
 import type { Taxonomy } from '$shared/model/taxonomy.ts';
 import type { Role, Tier } from '$shared/model/tier.ts';
-import { http, type RequestOptions } from './client.ts';
+import { http, withQuery, type RequestOptions } from './client.ts';
 import type {
   ApiToken,
   Media,
@@ -10,8 +10,11 @@ import type {
   Member,
   NewApiToken,
   NewProject,
+  ExportInclude,
   Page,
   PageQuery,
+  QueueItem,
+  QueueKind,
   Project,
   ProjectPatch,
   SchemaDoc,
@@ -93,6 +96,18 @@ export const tasks = {
   remove: (id: string) => http.delete(`/api/tasks/${enc(id)}`),
   transition: (id: string, action: TaskAction, reason?: string) =>
     http.post<Task>(`/api/tasks/${enc(id)}/transitions`, reason !== undefined ? { action, reason } : { action }),
+};
+
+/** The caller's queues across projects: tasks to review, own tasks to annotate. */
+export const queue = {
+  list: (kind: QueueKind, q?: PageQuery) => http.get<Page<QueueItem>>(`/api/queue/${kind}`, { query: pageQuery(q) }),
+};
+
+/** URLs of the JSON exports (downloaded with progress by download.ts). */
+export const exports = {
+  taskUrl: (id: string, selection: { include?: ExportInclude; layer?: string } = {}) =>
+    withQuery(`/api/tasks/${enc(id)}/export`, { include: selection.include, layer: selection.layer }),
+  projectUrl: (id: string, include?: ExportInclude) => withQuery(`/api/projects/${enc(id)}/export`, { include }),
 };
 
 export const media = {

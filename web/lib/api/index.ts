@@ -9,6 +9,7 @@ export {
   setUnauthorizedHandler,
   type RequestOptions,
 } from './client.ts';
-export { auth, fetchAll, media, members, projects, tasks, tokens, users } from './endpoints.ts';
+export { auth, exports, fetchAll, media, members, projects, queue, tasks, tokens, users } from './endpoints.ts';
+export { downloadJson, type DownloadProgress } from './download.ts';
 export { uploadFile, type UploadOptions, type UploadProgress } from './upload.ts';
 export type * from './types.ts';

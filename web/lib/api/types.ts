@@ -130,12 +130,27 @@ export interface TaskLayer {
   access: 'read' | 'write';
 }
 
+export interface PersonRef {
+  userId: string;
+  username: string;
+  displayName: string;
+}
+
+/** A pending rejection: what the annotators have to fix, from whom, since when. */
+export interface Rejection {
+  reason: string;
+  at: string | null;
+  by: PersonRef | null;
+}
+
 export interface Task {
   id: string;
   projectId: string;
   name: string;
   status: TaskStatus;
   rejectionReason: string | null;
+  /** Kept while the annotators rework a rejected task; null once it is submitted again. */
+  rejection: Rejection | null;
   sharedDoc: string;
   media: TaskMedia[];
   assignments: Assignment[];
@@ -143,6 +158,28 @@ export interface Task {
   createdAt: string;
   updatedAt: string;
 }
+
+/** A row of GET /api/queue/review or /api/queue/work (a task across projects). */
+export interface QueueItem {
+  id: string;
+  name: string;
+  status: TaskStatus;
+  projectId: string;
+  projectName: string;
+  myRole: Role;
+  /** The task's last change: how long it has been waiting. */
+  waitingSince: string;
+  createdAt: string;
+  annotators: { total: number; submitted: number };
+  agreement: number | null;
+  reviewBy: PersonRef | null;
+  rejection: Rejection | null;
+}
+
+export type QueueKind = 'review' | 'work';
+
+/** What a JSON export contains: everything, the gold layer only, the annotator layers only. */
+export type ExportInclude = 'all' | 'gold' | 'layers';
 
 export interface TaskInput {
   name: string;
