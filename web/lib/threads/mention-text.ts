@@ -5,7 +5,7 @@
  * of the task's people to their ids just before posting, and `mentionSegments` shows ids (and
  * usernames) as display names when reading.
  */
-import { parseMentions } from '$shared/model/mentions.ts';
+import { MENTION_RE, mentionId, parseMentions } from '../../../shared/model/mentions.ts';
 
 /** Someone on the task who can be mentioned. */
 export interface MentionPerson {
@@ -13,9 +13,6 @@ export interface MentionPerson {
   username: string;
   displayName: string;
 }
-
-/** The same pattern as shared/model/mentions.ts (kept local: that module exports the parser only). */
-const MENTION_RE = /(?<![\w@])@([A-Za-z0-9_][A-Za-z0-9_.-]*)/g;
 
 /** The task's people, once each: its assignments (annotators and reviewers), by display name. */
 export function taskPeople(
@@ -39,11 +36,12 @@ export function findPerson(people: readonly MentionPerson[], token: string): Men
 
 /**
  * `@username` of a task person → `@<id>`; other `@words` stay as typed. Trailing `.`/`-` is
- * punctuation, as in the parser.
+ * punctuation, as in the parser (unless it belongs to the username).
  */
 export function encodeMentions(text: string, people: readonly MentionPerson[]): string {
   return text.replace(MENTION_RE, (whole, token: string) => {
-    const core = token.replace(/[.-]+$/, '');
+    // A username may itself end in `.`/`-`: the whole token first, then without the punctuation.
+    const core = findPerson(people, token) ? token : mentionId(token);
     const p = findPerson(people, core);
     return p ? `@${p.id}${token.slice(core.length)}` : whole;
   });
@@ -68,7 +66,7 @@ export function mentionSegments(text: string, people: readonly MentionPerson[]):
   };
   for (const m of text.matchAll(MENTION_RE)) {
     const token = m[1] as string;
-    const core = token.replace(/[.-]+$/, '');
+    const core = findPerson(people, token) ? token : mentionId(token);
     const p = findPerson(people, core);
     if (!p) continue;
     push(text.slice(last, m.index));

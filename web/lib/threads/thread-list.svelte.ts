@@ -2,7 +2,7 @@
  * The threads of a task document as reactive state: re-read after each change of the threads
  * (local or remote), so the panel, the timeline strip and the tab's badge follow live.
  */
-import type { TaskDoc, Thread } from '$shared/model/task-doc.ts';
+import type { TaskDoc, Thread } from '../../../shared/model/task-doc.ts';
 import { countOpen } from './threads.ts';
 
 export class ThreadList {

@@ -4,8 +4,8 @@
  * `openThreadSummaries`, the open threads of a task document for other views (the review
  * workflow shows them when a task goes back to its annotator).
  */
-import type { Annotation } from '$shared/model/annotation.ts';
-import type { TaskDoc, Thread, ThreadAnchor } from '$shared/model/task-doc.ts';
+import type { Annotation } from '../../../shared/model/annotation.ts';
+import type { TaskDoc, Thread, ThreadAnchor } from '../../../shared/model/task-doc.ts';
 
 export type ThreadFilter = 'all' | 'open' | 'resolved' | 'mentions';
 
