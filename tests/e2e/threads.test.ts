@@ -6,6 +6,7 @@
  * blind mode an anchor on a layer the viewer cannot see is shown as "on another layer".
  */
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatDuration } from '../../web/lib/components/format.ts';
@@ -165,6 +166,7 @@ describe('comment threads (Chromium, two people)', () => {
     await reply.press('Enter');
     await until('A sees B’s reply', async () => (await thread(A, id).getByTestId('message').count()) === 2);
     expect(await thread(A, id).getByTestId('message-author').nth(1).textContent()).toBe('Ben Okafor');
+    await B.screenshot({ path: join(ARTIFACTS, 'threads.png') });
 
     // A resolves; B sees it resolved with A's name, the marker and the badge go.
     await thread(A, id).getByRole('button', { name: 'Resolve' }).click();

@@ -111,8 +111,7 @@ describe('viewAnchor', () => {
 
 describe('stripMarkers', () => {
   const view = { start: 0, pxPerSec: 10, width: 200 };
-  const markers = (threads: Thread[], v = view) =>
-    stripMarkers(threads, (t) => viewAnchor(t.anchor, lookup), v, ME);
+  const markers = (threads: Thread[], v = view) => stripMarkers(threads, (t) => viewAnchor(t.anchor, lookup), v, ME);
 
   it('marks open threads with a known time, in pixels of the visible window', () => {
     const { task, ids } = doc();

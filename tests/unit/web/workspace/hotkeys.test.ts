@@ -2,7 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import { isCommentHotkey } from '../../../../web/lib/workspace/hotkeys.ts';
 
-const key = (k: string, mods: Partial<Record<'ctrlKey' | 'metaKey' | 'altKey' | 'shiftKey', boolean>>, code?: string) => ({
+const key = (
+  k: string,
+  mods: Partial<Record<'ctrlKey' | 'metaKey' | 'altKey' | 'shiftKey', boolean>>,
+  code?: string,
+) => ({
   key: k,
   code,
   ctrlKey: false,
