@@ -37,3 +37,12 @@ export function isTypingTarget(target: EventTarget | null): boolean {
   }
   return el.closest('[role="dialog"]') !== null;
 }
+
+/**
+ * Mod+Alt+M comments on the selection (the comment key of document editors; plain letters are
+ * label hotkeys). By `code` too: with Alt, macOS types a symbol as the key.
+ */
+export function isCommentHotkey(e: KeyLike & { code?: string }, mac: boolean): boolean {
+  const mod = mac ? e.metaKey && !e.ctrlKey : e.ctrlKey && !e.metaKey;
+  return mod && e.altKey && !e.shiftKey && (e.code === 'KeyM' || e.key.toLowerCase() === 'm');
+}
