@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type * as Y from 'yjs';
 import { parseDocName } from '../../shared/domain/doc-names.ts';
 import { CloseCode } from '../../shared/protocol/close-codes.ts';
+import { authorshipHolds } from '../../shared/model/authorship.ts';
 import { tiersTouchedByUpdate } from '../../shared/model/touched-tiers.ts';
 import type { Actor } from '../accounts/accounts.ts';
 import { ApiError } from '../errors.ts';
@@ -27,7 +28,14 @@ export function documentAuthorizer(deps: {
       if (ref.type === 'task') {
         const found = await deps.access.taskDoc(actor, ref.taskId, 'read');
         const write = decide(found.subject, { type: 'task_doc', task: found.facts }, 'write');
-        return { userId: actor.userId, access: write ? 'write' : 'read' };
+        if (!write) return { userId: actor.userId, access: 'read' };
+        // Comments and resolutions name their writer: nobody may write in someone else's name.
+        const userId = actor.userId;
+        return {
+          userId,
+          access: 'write',
+          admit: (update: Uint8Array, doc: Y.Doc) => authorshipHolds(update, userId, doc),
+        };
       }
       const found = await deps.access.layer(actor, ref.layerId, 'read');
       const resource = {

@@ -1,7 +1,8 @@
 import { eq } from 'drizzle-orm';
 import type * as Y from 'yjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { layerDocName } from '../../../shared/domain/doc-names.ts';
+import { layerDocName, taskDocName } from '../../../shared/domain/doc-names.ts';
+import { TaskDoc } from '../../../shared/model/task-doc.ts';
 import { LayerDoc, type LayerContext, type Taxonomy, type Tier } from '../../../shared/model/index.ts';
 import { createProject, setMember } from '../../../server/projects/projects.ts';
 import { layers } from '../../../server/storage/schema.ts';
@@ -99,6 +100,57 @@ describe('live access over WebSocket', () => {
       expect((await stored(own)).map((a) => a.author)).toContain('linguist-transcript');
     } finally {
       await other.close();
+    }
+  });
+
+  it("keeps comments and resolutions in their writer's name: forged authors are dropped", async () => {
+    const name = taskDocName(taskId);
+    const as = (author: string) => ({ now: () => 1, author });
+    const threadId = crypto.randomUUID();
+    const own = new DocClient(server.syncUrl, name, plain.headers);
+    try {
+      expect(await own.outcome()).toBe('synced');
+      await own.write((d) => {
+        new TaskDoc(d).createThread(
+          { id: threadId, anchor: { type: 'time', start: 1, end: 2 }, text: 'mine' },
+          as(plain.id),
+        );
+      });
+      expect(own.denied).toBe(0);
+    } finally {
+      await own.close();
+    }
+    // Each forgery on a fresh connection: a refused update leaves the client ahead of the server.
+    const forgeries: ((t: TaskDoc) => void)[] = [
+      (t) => t.reply(threadId, 'said by someone else', as(linguist.id)),
+      (t) => t.resolveThread(threadId, as(linguist.id)),
+      (t) => t.createThread({ anchor: { type: 'time', start: 0, end: 1 }, text: 'forged' }, as(manager.id)),
+    ];
+    for (const forge of forgeries) {
+      const client = new DocClient(server.syncUrl, name, plain.headers);
+      try {
+        expect(await client.outcome()).toBe('synced');
+        await client.write((d) => forge(new TaskDoc(d)));
+        expect(client.denied).toBe(1);
+      } finally {
+        await client.close();
+      }
+    }
+    const resolver = new DocClient(server.syncUrl, name, plain.headers);
+    try {
+      expect(await resolver.outcome()).toBe('synced');
+      await resolver.write((d) => new TaskDoc(d).resolveThread(threadId, as(plain.id)));
+      expect(resolver.denied).toBe(0);
+    } finally {
+      await resolver.close();
+    }
+    const handle = await server.app.rooms.openDirect(name, 'test', null);
+    try {
+      const threads = new TaskDoc(handle.doc).listThreads();
+      expect(threads.map((t) => t.messages.map((m) => [m.author, m.text]))).toEqual([[[plain.id, 'mine']]]);
+      expect(threads[0]).toMatchObject({ resolved: true, resolvedBy: plain.id });
+    } finally {
+      handle.close();
     }
   });
 
