@@ -10,7 +10,7 @@
  * `annotations` to no tier, so a reviewer whose tier rights are restricted can still record a
  * rejection on another tier; it only hides a disagreement, it changes no gold annotation.
  */
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import type { ProvenanceSource } from './annotation.ts';
 import { issue, isId, throwIfIssues } from './issues.ts';
 import type { ValidationIssue } from './issues.ts';
