@@ -17,6 +17,7 @@ import {
 import type { Annotation } from '../../../shared/model/annotation.ts';
 import { readRejections, recordRejection } from '../../../shared/model/decisions.ts';
 import { LayerDoc } from '../../../shared/model/layer.ts';
+import { tiersTouchedByUpdate } from '../../../shared/model/touched-tiers.ts';
 import { context, sync } from '../model/fixtures.ts';
 
 type Seg = [start: number, end: number, label: string | null, text?: string];
@@ -304,5 +305,31 @@ describe('provenance and decisions in the model', () => {
     expect(a.provenance).toEqual(p);
     const b = g.update(a.id, { provenance: { ...p, decision: 'edited' } }, ctx);
     expect(b.provenance).toEqual({ ...p, decision: 'edited' });
+  });
+
+  it('per-tier write guard: a provenance patch touches its tier, a rejection touches none', () => {
+    const server = new LayerDoc();
+    const ctx = context({ author: 'rev' });
+    const a = server.create({ tierId: 'speech', kind: 'segment', start: 0, end: 1 }, ctx);
+    const client = new LayerDoc();
+    sync(server.doc, client.doc);
+    const capture = (edit: () => void): Uint8Array => {
+      const before = Y.encodeStateVector(client.doc);
+      edit();
+      return Y.encodeStateAsUpdate(client.doc, before);
+    };
+    const p = {
+      decision: 'edited' as const,
+      sources: [{ layerId: 'A', annotationId: 'a', userId: 'u' }],
+      adjudicator: 'r',
+      decidedAt: 1,
+      disagreement: 'speech:1',
+    };
+    const patch = capture(() => client.update(a.id, { provenance: p }, ctx));
+    expect([...(tiersTouchedByUpdate(server.doc, patch) ?? [])]).toEqual(['speech']);
+    Y.applyUpdate(server.doc, patch);
+    const region = regionsOf('speech', [layer('A', [[0, 1, null]]).input])[0];
+    const rejection = capture(() => recordRejection(client.doc, rejectRegion(region, who)));
+    expect([...(tiersTouchedByUpdate(server.doc, rejection) ?? ['refused'])]).toEqual([]);
   });
 });

@@ -21,6 +21,8 @@ import type { LayerDoc } from '$shared/model/layer.ts';
 import type { Tier } from '$shared/model/tier.ts';
 import type { LayerContext } from '$shared/model/validate.ts';
 
+const COALESCE_MS = 60;
+
 export interface AnnotatorLayer {
   layerId: string;
   userId: string | null;
@@ -35,15 +37,14 @@ export class AdjudicationState {
   annotators: AnnotatorLayer[] = $state([]);
   gold: { layerId: string; doc: LayerDoc } | null = $state(null);
   private offs: (() => void)[] = [];
+  private pending: ReturnType<typeof setTimeout> | null = null;
 
   /** Follows these documents (replacing the previous ones). */
   watch(annotators: AnnotatorLayer[], gold: { layerId: string; doc: LayerDoc } | null): void {
     this.unwatch();
     this.annotators = annotators;
     this.gold = gold;
-    const bump = (): void => {
-      this.version++;
-    };
+    const bump = (): void => this.schedule();
     for (const a of annotators) this.offs.push(a.doc.observe(bump));
     if (gold) this.offs.push(gold.doc.observe(bump), observeDecisions(gold.doc.doc, bump));
     this.version++;
@@ -52,6 +53,20 @@ export class AdjudicationState {
   unwatch(): void {
     for (const off of this.offs) off();
     this.offs = [];
+    if (this.pending !== null) clearTimeout(this.pending);
+    this.pending = null;
+  }
+
+  /**
+   * Coalesces bursts (typing in a transcript changes a layer on every key) into one recompute of
+   * the regions per COALESCE_MS: they are recomputed over every layer of the task.
+   */
+  private schedule(): void {
+    if (this.pending !== null) return;
+    this.pending = setTimeout(() => {
+      this.pending = null;
+      this.version++;
+    }, COALESCE_MS);
   }
 
   /** Annotator layers as adjudication reads them (fresh snapshots). */
