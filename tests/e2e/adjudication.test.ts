@@ -6,6 +6,7 @@
  * strip follows.
  */
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Annotation } from '../../shared/model/annotation.ts';
@@ -251,6 +252,8 @@ describe('adjudication into gold (Chromium, two reviewers)', () => {
       expect(await prov.getByTestId('provenance-source').getAttribute('data-layer')).toBe(benLayer);
       expect(await prov.getByTestId('provenance-source').textContent()).toContain('Ben Okafor');
     }
+    await R.getByRole('tab', { name: 'Adjudicate' }).click();
+    await R.screenshot({ path: join(ARTIFACTS, 'adjudication.png') });
     expect(pageErrors).toEqual([]);
   }, 120_000);
 });
