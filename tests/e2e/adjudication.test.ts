@@ -3,7 +3,7 @@
  * layers seeded on the server, two reviewers in two browser contexts on the same task. One
  * pre-merges what the annotators agree on and accepts one version of a label disagreement with a
  * key; both see the gold annotations appear live with their provenance, and the disagreement
- * strip follows.
+ * strip follows; the other reviewer rejects the last disagreement by mouse.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -252,6 +252,16 @@ describe('adjudication into gold (Chromium, two reviewers)', () => {
       expect(await prov.getByTestId('provenance-source').getAttribute('data-layer')).toBe(benLayer);
       expect(await prov.getByTestId('provenance-source').textContent()).toContain('Ben Okafor');
     }
+    // Rob rejects the remaining (missing) disagreement by mouse: it leaves both lists, gold is unchanged.
+    await O.getByRole('tab', { name: 'Adjudicate' }).click();
+    await O.getByTestId('disagreement').getByTestId('reject').click();
+    for (const page of [R, O]) {
+      await until('no open disagreement', async () =>
+        (await page.getByTestId('disagreement-strip').getAttribute('data-count')) === '0' ? true : null,
+      );
+      expect(await items(page, laneOf(gold, 'turns'))).toHaveLength(2);
+    }
+
     await R.getByRole('tab', { name: 'Adjudicate' }).click();
     await R.screenshot({ path: join(ARTIFACTS, 'adjudication.png') });
     expect(pageErrors).toEqual([]);
