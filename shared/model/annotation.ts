@@ -17,6 +17,39 @@ export interface Box {
   h: number;
 }
 
+/**
+ * How a gold annotation came to be (adjudication, see shared/adjudication): which annotator
+ * versions it was made from, by whom, how and when. Stored as one plain value (last writer wins:
+ * a decision is replaced as a whole, never merged field by field). Absent on annotator layers and
+ * on gold annotations drawn by hand.
+ */
+export interface Provenance {
+  /**
+   * `agreed`: pre-merged by the agreement rule; `accepted`: one annotator's version taken for a
+   * disagreement; `merged`: boundaries merged from several versions; `edited`: a version taken as
+   * the starting point of an adjudicator's own edit.
+   */
+  decision: GoldDecision;
+  /** The annotator annotations it was made from (their layer, id and owner). */
+  sources: ProvenanceSource[];
+  /** User id of the reviewer or manager who decided. */
+  adjudicator: string;
+  /** Milliseconds since the epoch. */
+  decidedAt: number;
+  /** Key of the disagreement it resolves (shared/adjudication), or null for a pre-merged agreement. */
+  disagreement: string | null;
+}
+
+export type GoldDecision = 'agreed' | 'accepted' | 'merged' | 'edited';
+export const GOLD_DECISIONS: readonly GoldDecision[] = ['agreed', 'accepted', 'merged', 'edited'];
+
+export interface ProvenanceSource {
+  layerId: string;
+  annotationId: string;
+  /** Owner of the source layer (null when unknown). */
+  userId: string | null;
+}
+
 /** A typed, directed link to another annotation of the same layer (e.g. `coref`, `answers`). */
 export interface Relation {
   type: string;
@@ -40,6 +73,8 @@ interface AnnotationCommon {
   /** Milliseconds since the epoch. */
   createdAt: number;
   updatedAt: number;
+  /** Gold layers: how the annotation was adjudicated; null otherwise. */
+  provenance: Provenance | null;
 }
 
 /** A time range; `text` is the transcript (a snapshot of the annotation's Y.Text). */
@@ -92,6 +127,8 @@ interface CommonInput {
   confidence?: number | null;
   /** Defaults to the context's author; set it when copying into a gold layer or importing. */
   author?: string;
+  /** Gold layers: how the annotation was adjudicated. */
+  provenance?: Provenance | null;
 }
 
 export type AnnotationInput =
@@ -127,9 +164,10 @@ export interface AnnotationPatch {
   relations?: Relation[];
   source?: Source;
   confidence?: number | null;
+  provenance?: Provenance | null;
 }
 
-/** Fields every annotation map holds, whatever the kind. */
+/** Fields an annotation map may hold whatever the kind (`provenance` only when set). */
 export const COMMON_FIELDS = [
   'id',
   'tierId',
@@ -143,6 +181,7 @@ export const COMMON_FIELDS = [
   'author',
   'createdAt',
   'updatedAt',
+  'provenance',
 ] as const;
 
 /** Fields that belong to one kind only; any other kind must not carry them. */

@@ -12,7 +12,7 @@ export type {
 } from './taxonomy.ts';
 export { ANNOTATION_KINDS, MODALITIES, ROLES, SKILL_RE, TIER_RELATIONS, canEditTier, validateTiers } from './tier.ts';
 export type { AnnotationKind, Modality, Role, Tier, TierRelation } from './tier.ts';
-export { SOURCES } from './annotation.ts';
+export { GOLD_DECISIONS, SOURCES } from './annotation.ts';
 export type {
   Annotation,
   AnnotationInput,
@@ -20,6 +20,9 @@ export type {
   Box,
   BoxAnnotation,
   EventAnnotation,
+  GoldDecision,
+  Provenance,
+  ProvenanceSource,
   Relation,
   SegmentAnnotation,
   Source,
@@ -32,6 +35,15 @@ export type { ReadResult } from './read.ts';
 export { LAYER_ANNOTATIONS, LAYER_META, LAYER_SCHEMA_VERSION, LayerDoc } from './layer.ts';
 export type { LayerChange, ListFilter } from './layer.ts';
 export { tiersTouchedByUpdate } from './touched-tiers.ts';
+export {
+  LAYER_DECISIONS,
+  observeDecisions,
+  readRejections,
+  recordRejection,
+  rejectionIssues,
+  withdrawRejection,
+} from './decisions.ts';
+export type { Rejection } from './decisions.ts';
 export { parseMentions } from './mentions.ts';
 export {
   ENTITY_KINDS,

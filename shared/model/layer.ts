@@ -10,7 +10,7 @@ import { COMMON_FIELDS, IMMUTABLE_FIELDS, KIND_FIELDS } from './annotation.ts';
 import type { Annotation, AnnotationInput, AnnotationPatch, Relation } from './annotation.ts';
 import { issue, newId, throwIfIssues } from './issues.ts';
 import type { ValidationIssue } from './issues.ts';
-import { mapToRecord, readAnnotation, readSnapshot } from './read.ts';
+import { mapToRecord, readAnnotation, readProvenance, readSnapshot } from './read.ts';
 import { contextIssues, isKind, relationIssues, validateAnnotation } from './validate.ts';
 import type { LayerContext, LayerRefs } from './validate.ts';
 
@@ -300,6 +300,8 @@ function toYValue(field: string, value: unknown): unknown {
   if (field === 'relations')
     return Y.Array.from((value as Relation[]).map((r) => ({ type: r.type, targetId: r.targetId })));
   if (field === 'text') return new Y.Text(value as string);
+  // Provenance is one plain value: a decision is replaced as a whole (see annotation.ts).
+  if (field === 'provenance') return readProvenance(value);
   // The box is one plain value on purpose: x, y, w, h only make sense together (last writer wins).
   if (field === 'box') {
     const b = value as { x: number; y: number; w: number; h: number };

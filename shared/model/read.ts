@@ -5,11 +5,11 @@
  */
 import * as Y from 'yjs';
 import { SOURCES } from './annotation.ts';
-import type { Annotation, Relation, Source } from './annotation.ts';
+import type { Annotation, Provenance, Relation, Source } from './annotation.ts';
 import { issue, isId } from './issues.ts';
 import type { ValidationIssue } from './issues.ts';
 import type { AttributeValue } from './taxonomy.ts';
-import { coreIssues, isAttributeValue, relationIssues, softIssues } from './validate.ts';
+import { coreIssues, isAttributeValue, provenanceIssues, relationIssues, softIssues } from './validate.ts';
 
 /** Result of reading one entry: `annotation` is null when the entry is unusable. */
 export interface ReadResult {
@@ -94,6 +94,7 @@ export function sanitize(rec: Record<string, unknown>): Annotation {
   const author = typeof rec.author === 'string' ? rec.author : '';
   const createdAt = Number.isFinite(rec.createdAt) ? (rec.createdAt as number) : 0;
   const updatedAt = Number.isFinite(rec.updatedAt) ? (rec.updatedAt as number) : 0;
+  const provenance = readProvenance(rec.provenance);
   switch (rec.kind) {
     case 'segment':
       return {
@@ -108,6 +109,7 @@ export function sanitize(rec: Record<string, unknown>): Annotation {
         author,
         createdAt,
         updatedAt,
+        provenance,
         kind: 'segment',
         start: rec.start as number,
         end: rec.end as number,
@@ -126,6 +128,7 @@ export function sanitize(rec: Record<string, unknown>): Annotation {
         author,
         createdAt,
         updatedAt,
+        provenance,
         kind: 'event',
         start: rec.start as number,
       };
@@ -142,6 +145,7 @@ export function sanitize(rec: Record<string, unknown>): Annotation {
         author,
         createdAt,
         updatedAt,
+        provenance,
         kind: 'span',
         startOffset: rec.startOffset as number,
         endOffset: rec.endOffset as number,
@@ -162,6 +166,7 @@ export function sanitize(rec: Record<string, unknown>): Annotation {
         author,
         createdAt,
         updatedAt,
+        provenance,
         kind: 'box',
         start: rec.start as number,
         end: rec.end as number,
@@ -169,4 +174,17 @@ export function sanitize(rec: Record<string, unknown>): Annotation {
       };
     }
   }
+}
+
+/** A copy of a valid provenance value, or null (absent or unusable: readers never throw). */
+export function readProvenance(v: unknown): Provenance | null {
+  if (v === undefined || v === null || provenanceIssues(v).length > 0) return null;
+  const p = v as Provenance;
+  return {
+    decision: p.decision,
+    sources: p.sources.map((s) => ({ layerId: s.layerId, annotationId: s.annotationId, userId: s.userId ?? null })),
+    adjudicator: p.adjudicator,
+    decidedAt: p.decidedAt,
+    disagreement: p.disagreement ?? null,
+  };
 }

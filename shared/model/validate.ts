@@ -4,7 +4,7 @@
  * core checks (without them the value is not an annotation at all), soft checks (a bad field can
  * be dropped or defaulted) and context checks (tiers, taxonomy, media, references).
  */
-import { REQUIRED_KIND_FIELDS, SOURCES } from './annotation.ts';
+import { GOLD_DECISIONS, REQUIRED_KIND_FIELDS, SOURCES } from './annotation.ts';
 import { issue, isId } from './issues.ts';
 import type { ValidationIssue } from './issues.ts';
 import { isAllowed, labelAttributeIds } from './taxonomy.ts';
@@ -139,8 +139,38 @@ export function softIssues(c: Record<string, unknown>): ValidationIssue[] {
     out.push(issue('invalid_value', 'author', 'author must be a non-empty user id'));
   for (const f of ['createdAt', 'updatedAt'])
     if (!isFiniteNumber(c[f])) out.push(issue('invalid_value', f, `${f} must be ms since the epoch`));
+  if (c.provenance !== undefined && c.provenance !== null) out.push(...provenanceIssues(c.provenance));
   return out;
 }
+
+/** Bound on the sources of one gold annotation (a disagreement spans at most this many layers). */
+const MAX_SOURCES = 64;
+
+/**
+ * Issues of a provenance value (code `invalid_provenance`): a decision of GOLD_DECISIONS, 1–64
+ * sources `{layerId, annotationId, userId|null}` with model ids, an adjudicator user id, a
+ * `decidedAt` in ms and a disagreement key (≤ 256 characters) or null.
+ */
+export function provenanceIssues(p: unknown): ValidationIssue[] {
+  const bad = (path: string, message: string) => [issue('invalid_provenance', `provenance${path}`, message)];
+  if (!isRecord(p)) return bad('', 'provenance must be an object or null');
+  if (!GOLD_DECISIONS.includes(p.decision as never))
+    return bad('.decision', `decision must be one of ${GOLD_DECISIONS.join(', ')}`);
+  if (!Array.isArray(p.sources) || p.sources.length === 0 || p.sources.length > MAX_SOURCES)
+    return bad('.sources', `sources must list 1–${MAX_SOURCES} annotations`);
+  for (const [i, s] of p.sources.entries()) {
+    const userOk = s?.userId === null || s?.userId === undefined || isShortString(s?.userId);
+    if (!isRecord(s) || !isId(s.layerId) || !isId(s.annotationId) || !userOk)
+      return bad(`.sources[${i}]`, 'a source needs a layerId, an annotationId and a userId (or null)');
+  }
+  if (!isShortString(p.adjudicator)) return bad('.adjudicator', 'adjudicator must be a user id');
+  if (!isFiniteNumber(p.decidedAt)) return bad('.decidedAt', 'decidedAt must be ms since the epoch');
+  if (p.disagreement !== undefined && p.disagreement !== null && !isShortString(p.disagreement))
+    return bad('.disagreement', 'disagreement must be a key or null');
+  return [];
+}
+
+const isShortString = (v: unknown): v is string => typeof v === 'string' && v !== '' && v.length <= MAX_SHORT;
 
 /** Issues of one relation entry at index `i`, on the annotation with id `selfId`. */
 export function relationIssues(r: unknown, i: number, selfId: unknown): ValidationIssue[] {

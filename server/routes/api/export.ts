@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { desc, eq } from 'drizzle-orm';
 import { layerDocName } from '../../../shared/domain/doc-names.ts';
+import { readRejections } from '../../../shared/model/decisions.ts';
 import { LayerDoc } from '../../../shared/model/index.ts';
 import type { ProjectRow, TaskRow } from '../../access/access.ts';
 import { oversees, type Subject } from '../../access/policy.ts';
@@ -27,8 +28,9 @@ interface Selection {
 
 /**
  * JSON exports with provenance: a task's (or a project's) gold and each layer the caller may
- * read, every annotation with its author, source, confidence and timestamps, plus the taxonomy
- * and tiers they refer to, so the file stands on its own.
+ * read, every annotation with its author, source, confidence and timestamps (gold annotations with
+ * their adjudication provenance, the gold layer with its rejections), plus the taxonomy and tiers
+ * they refer to, so the file stands on its own.
  */
 const exportRoutes: FastifyPluginAsync = async (fastify) => {
   const db = fastify.database.db;
@@ -57,6 +59,8 @@ const exportRoutes: FastifyPluginAsync = async (fastify) => {
           userId: layer.userId,
           username: layer.userId ? (names.get(layer.userId) ?? null) : null,
           annotations: new LayerDoc(handle.doc).list(),
+          // Gold: the rejected disagreements (adjudication decisions that left nothing in gold).
+          ...(layer.kind === 'gold' ? { decisions: [...readRejections(handle.doc).values()] } : {}),
         });
       } finally {
         handle.close();

@@ -99,6 +99,7 @@ export function generate(
     author: userId,
     createdAt: 0,
     updatedAt: 0,
+    provenance: null,
   });
   const mediaId = 'transcript';
   const annotators = new Map<string, Annotation[]>();

@@ -59,6 +59,7 @@ const common = (tierId: string, label: string | null, attributes: Record<string,
   author: 'x',
   createdAt: 0,
   updatedAt: 0,
+  provenance: null,
 });
 
 export function seg(

@@ -38,6 +38,7 @@ describe('LayerDoc round trips', () => {
       author: 'ann1',
       createdAt: 1000,
       updatedAt: 1000,
+      provenance: null,
     });
     const e = layer.create(
       { tierId: 'events', kind: 'event', start: 2, source: 'model', confidence: 0.75, author: 'whisper' },

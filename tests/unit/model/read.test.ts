@@ -41,6 +41,7 @@ describe('readAnnotation / tolerant listing', () => {
       relations: [],
       source: 'human',
       confidence: null,
+      provenance: null,
       text: '',
     });
     expect(codes(layer)).toEqual([]);
@@ -195,7 +196,7 @@ describe('readAnnotation / tolerant listing', () => {
     const common = { id: 'a', tierId: 't', author: 'u', createdAt: 1, updatedAt: 2 };
     const order = (rec: Record<string, unknown>) => Object.keys(sanitize(rec));
     const head = ['id', 'tierId', 'label', 'attributes', 'entityId', 'relations', 'source', 'confidence', 'author'];
-    const stamps = ['createdAt', 'updatedAt', 'kind'];
+    const stamps = ['createdAt', 'updatedAt', 'provenance', 'kind'];
     expect(order({ ...common, kind: 'segment', start: 0, end: 1 })).toEqual([
       ...head,
       ...stamps,

@@ -53,6 +53,7 @@ export function seg(start: number, end: number, label: string): SegmentAnnotatio
     author: 'x',
     createdAt: 0,
     updatedAt: 0,
+    provenance: null,
   };
 }
 

@@ -33,10 +33,11 @@ function seg(id: string, start: number, end: number): Annotation {
     relations: [],
     source: 'human',
     confidence: null,
+    provenance: null,
     author: 'u-ada',
     createdAt: 1,
     updatedAt: 1,
-  } as Annotation;
+  };
 }
 
 /** Layer L1 visible with a1 (2–4 s), a span on it and an event; layer L2 not visible. */
