@@ -370,4 +370,23 @@ describe('annotations on the media (Chromium, two annotators)', () => {
     expect(await bPanel.getByRole('button', { name: /Remove label/ }).count()).toBe(0);
     await B.getByTestId('side-document').screenshot({ path: join(ARTIFACTS, 'media-document-b.png') });
   });
+
+  it('A relates the phrase on the text file to the box on the video (refers_to); B sees it on the box', async () => {
+    // The playhead is past the box's time now (the cue click): take it from A's box lane.
+    const box = (await lanes(A)).find((l) => l.id === `${adaLayer}/regions`)!.items[0];
+    const panel = A.getByTestId('document-panel');
+    await panel.getByTestId('document-span').filter({ hasText: 'Concord' }).getByRole('button').first().click();
+    const spanId = (await state(A)).selected[0]!.id;
+    await A.getByRole('tab', { name: 'Inspector' }).click();
+    const inspector = A.getByTestId('side-inspect');
+    await inspector.getByRole('button', { name: 'Add relation…' }).click();
+    await inspector.getByRole('searchbox', { name: 'Find the target annotation' }).fill('colour bars');
+    await inspector.getByRole('list', { name: 'Target annotations' }).getByRole('button').first().click();
+    await until('the relation on B', async () =>
+      (await annotation(B, adaLayer, spanId))?.relations.some((r) => r.type === 'refers_to' && r.targetId === box!.id),
+    );
+    // B, with A's box selected, sees where it is referred to from.
+    await B.getByRole('tab', { name: 'Inspector' }).click();
+    await B.getByTestId('side-inspect').getByText('← refers_to').waitFor();
+  });
 });
