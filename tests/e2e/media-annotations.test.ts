@@ -24,6 +24,7 @@ import {
   lanes,
   openWorkspace,
   person,
+  point,
   signedIn,
   state,
   until,
@@ -281,10 +282,9 @@ describe('annotations on the media (Chromium, two annotators)', () => {
     expect(await lane.locator('[data-cue="0"]').textContent()).toContain('Welcome to Concord');
     expect(Number(await lane.locator('[data-cue="1"]').getAttribute('data-start'))).toBeCloseTo(5.873, 6);
     // Aligned with the timeline: the cue's left edge is where the time 5.873 s is on the lanes.
-    const view = (await state(A)).view as unknown as { start: number; pxPerSec: number };
-    const track = (await lane.locator('.track').boundingBox())!;
+    const onTimeline = await point(A, `${adaLayer}/turns`, 5.873);
     const cue = (await lane.locator('[data-cue="1"]').boundingBox())!;
-    expect(Math.abs(cue.x - (track.x + (5.873 - view.start) * view.pxPerSec))).toBeLessThan(1.5);
+    expect(Math.abs(cue.x - onTimeline.x)).toBeLessThan(1.5);
     await lane.locator('[data-cue="1"]').click();
     await until('seeked to cue 1', async () => near((await state(A)).playhead, 5.873, 0.02));
     await until('cue 1 current', async () =>
