@@ -224,7 +224,14 @@ export async function seedDemo(
   await createTask(
     db,
     project.id,
-    { name: 'Speech track (to do)', media: [{ mediaId: speech.id }], annotators: [ada, ben], reviewers: [managerId] },
+    {
+      // A newcomer's task: the video, the separate speech track and the WebVTT transcript on one
+      // timeline, nothing marked yet.
+      name: 'Your turn: video, speech and transcript (to do)',
+      media: [{ mediaId: video.id }, { mediaId: speech.id }, { mediaId: vtt.id }],
+      annotators: [ada, ben],
+      reviewers: [managerId],
+    },
     managerId,
   );
 
