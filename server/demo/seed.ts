@@ -60,6 +60,9 @@ export const DEMO_TAXONOMY: Taxonomy = {
     cls('visual', 'Visual event', '#59a14f', null),
     cls('scene_cut', 'Scene cut', '#76b041', 'c', { parentId: 'visual' }),
     cls('timecode', 'Timecode visible', '#8cd17d', 't', { parentId: 'visual' }),
+    cls('on_screen', 'On-screen element', '#edc948', null, { description: 'Something drawn over the picture.' }),
+    cls('color_bars', 'Colour bars', '#e15759', 'b', { parentId: 'on_screen' }),
+    cls('caption', 'Caption', '#76b7b2', 'o', { parentId: 'on_screen' }),
     cls('entity', 'Named entity', '#b07aa1', null),
     cls('product', 'Product', '#d37295', 'p', { parentId: 'entity' }),
     cls('measure', 'Measure', '#ff9da7', 'm', { parentId: 'entity' }),
@@ -113,6 +116,14 @@ export const DEMO_TIERS: Tier[] = [
     guidelines: 'A point on the first frame where the event is visible.',
   }),
   tier({
+    id: 'regions',
+    name: 'On-screen regions',
+    modality: 'video',
+    kind: 'box',
+    allowedClassIds: ['on_screen', 'timecode'],
+    guidelines: 'Draw a box around each element for as long as it is visible; tight to its edges.',
+  }),
+  tier({
     id: 'entities',
     name: 'Entities',
     modality: 'text',
@@ -149,7 +160,7 @@ export interface DemoResult {
 
 /**
  * Creates the demo project: users ada and ben (annotators, ada is a linguist), the media (video,
- * a separate speech track, a WebVTT transcript), a taxonomy for every modality, four tiers, and
+ * a separate speech track, a WebVTT transcript), a taxonomy for every modality, five tiers (one of boxes on the video), and
  * two tasks; the first has both annotators' layers filled so agreement and disagreement show at
  * once. `ownerId` becomes the manager (else a `demo-manager` account is made).
  */
@@ -213,7 +224,14 @@ export async function seedDemo(
   await createTask(
     db,
     project.id,
-    { name: 'Speech track (to do)', media: [{ mediaId: speech.id }], annotators: [ada, ben], reviewers: [managerId] },
+    {
+      // A newcomer's task: the video, the separate speech track and the WebVTT transcript on one
+      // timeline, nothing marked yet.
+      name: 'Your turn: video, speech and transcript (to do)',
+      media: [{ mediaId: video.id }, { mediaId: speech.id }, { mediaId: vtt.id }],
+      annotators: [ada, ben],
+      reviewers: [managerId],
+    },
     managerId,
   );
 
@@ -225,6 +243,7 @@ export async function seedDemo(
     Ada: entities.createEntity({ name: 'Ada', kind: 'speaker', color: '#2f6fd6' }).id,
     Ben: entities.createEntity({ name: 'Ben', kind: 'speaker', color: '#e15759' }).id,
   };
+  const bars = entities.createEntity({ name: 'Colour bars', kind: 'object', color: '#e15759' }).id;
   const rows = await db.select().from(layers).where(eq(layers.taskId, tour.id));
   for (const [userId, who] of [
     [ada, 'ada'],
@@ -239,6 +258,7 @@ export async function seedDemo(
       now: () => Date.now(),
       author: userId,
     };
+    const transcriptIds: string[] = [];
     for (const l of annotatorVersion(lines, who)) {
       if (l.skip) continue;
       layer.create(
@@ -254,8 +274,29 @@ export async function seedDemo(
         ctx,
       );
       if (who === 'ada') {
-        layer.create({ kind: 'segment', tierId: 'transcript', start: l.start, end: l.end, text: l.text }, ctx);
+        const t = layer.create(
+          { kind: 'segment', tierId: 'transcript', start: l.start, end: l.end, text: l.text },
+          ctx,
+        );
+        transcriptIds.push(t.id);
       }
+    }
+    // Boxes on the video, the whole clip long; Ben's are a little off and he misses the caption.
+    const clip = video.info.durationSec ?? 40;
+    const box = (label: string, b: { x: number; y: number; w: number; h: number }, entityId: string | null = null) =>
+      layer.create({ kind: 'box', tierId: 'regions', start: 0, end: clip, box: b, label, entityId }, ctx).id;
+    const barsBox = box('color_bars', { x: 0, y: 0, w: 1, h: who === 'ada' ? 0.667 : 0.65 }, bars);
+    const timecodeBox = box('timecode', { x: 0.02, y: 0.03, w: who === 'ada' ? 0.36 : 0.38, h: 0.14 });
+    if (who === 'ada') {
+      box('caption', { x: 0.02, y: 0.85, w: 0.3, h: 0.12 });
+      // "The colour bars start right at the beginning." / "And the timecode in the corner…":
+      // transcript phrases that refer to regions of the picture.
+      const refersTo = (line: number, targetId: string) => {
+        const id = transcriptIds[line];
+        if (id !== undefined) layer.addRelation(id, { type: 'refers_to', targetId }, ctx);
+      };
+      refersTo(3, barsBox);
+      refersTo(4, timecodeBox);
     }
     layer.create({ kind: 'event', tierId: 'visual', start: who === 'ada' ? 0 : 0.033, label: 'timecode' }, ctx);
     const row = rows.find((r) => r.userId === userId)!;

@@ -127,8 +127,8 @@ describe('QA console (Chromium)', () => {
     await page.getByTestId('live-state').filter({ hasText: 'Live' }).waitFor();
 
     // Headline per tier, pairwise heat map, confusion, per label, diagnostics, drift, annotators.
-    expect(await page.getByTestId('tier-card').count()).toBe(4);
-    expect(await page.getByTestId('tier-button').count()).toBe(4);
+    expect(await page.getByTestId('tier-card').count()).toBe(5);
+    expect(await page.getByTestId('tier-button').count()).toBe(5);
     const matrix = page.getByTestId('pair-matrix');
     await matrix.waitFor();
     // Ada × Ben on speaker turns: a value cell with its figure in the accessible name.

@@ -35,6 +35,18 @@ describe('JSON export with provenance', () => {
     const ada = body.layers.find((l: { username: string }) => l.username === 'ada');
     const turns = ada.annotations.filter((a: { tierId: string }) => a.tierId === 'turns');
     expect(turns).toHaveLength(9);
+    // The demo's boxes on the video, and transcript lines that refer to two of them.
+    type Exported = {
+      id: string;
+      tierId: string;
+      kind: string;
+      label: string;
+      relations: { type: string; targetId: string }[];
+    };
+    const boxes = (ada.annotations as Exported[]).filter((a) => a.tierId === 'regions');
+    expect(boxes.map((b) => `${b.kind}:${b.label}`).sort()).toEqual(['box:caption', 'box:color_bars', 'box:timecode']);
+    const refs = (ada.annotations as Exported[]).flatMap((a) => a.relations.filter((r) => r.type === 'refers_to'));
+    expect(refs.map((r) => boxes.find((b) => b.id === r.targetId)?.label).sort()).toEqual(['color_bars', 'timecode']);
     for (const a of ada.annotations) {
       expect(a.author).toBe(ada.userId);
       expect(a.source).toBe('human');

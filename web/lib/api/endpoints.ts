@@ -7,6 +7,7 @@ import type {
   ApiToken,
   Media,
   MediaKind,
+  MediaTranscript,
   Member,
   NewApiToken,
   NewProject,
@@ -121,4 +122,6 @@ export const media = {
   upload: (projectId: string, file: File, options?: UploadOptions) =>
     uploadFile<Media>(`/api/projects/${enc(projectId)}/media`, file, options),
   contentUrl: (id: string) => `/api/media/${enc(id)}/content`,
+  /** A text medium's cues and plain text (404 for audio/video). */
+  transcript: (id: string) => http.get<MediaTranscript>(`/api/media/${enc(id)}/transcript`),
 };

@@ -104,6 +104,16 @@ export interface Media {
   createdAt: string;
 }
 
+/** A text media file as a transcript (GET /api/media/:id/transcript). */
+export interface MediaTranscript {
+  mediaId: string;
+  format: 'vtt' | 'srt' | 'json' | 'text';
+  /** Cues in file order; start/end null for untimed plain text. */
+  segments: Array<{ start: number | null; end: number | null; text: string; speaker?: string }>;
+  /** The segments' text joined by "\n": span offsets on the medium count into this string. */
+  text: string;
+}
+
 export interface TaskMedia {
   mediaId: string;
   offsetSec: number;

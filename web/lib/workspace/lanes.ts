@@ -1,12 +1,12 @@
 /**
  * Which layers the workspace shows and which lanes it draws: one lane per time-based tier
- * (segments, events) per visible layer. A lane is editable when the server gives write access to
+ * (segments, events, boxes: a box lasts from start to end) per visible layer. A lane is editable when the server gives write access to
  * the layer and the user's role on that layer (annotator on their own, their project role on
  * gold) and skills may edit the tier — the same rule the server applies to every update
  * (server/access/access.ts editableTiers), so the timeline never makes an edit it would drop.
  */
-import type { Taxonomy } from '$shared/model/taxonomy.ts';
-import { canEditTier, type Role, type Tier } from '$shared/model/tier.ts';
+import type { Taxonomy } from '../../../shared/model/taxonomy.ts';
+import { canEditTier, type Role, type Tier } from '../../../shared/model/tier.ts';
 import type { Assignment, TaskLayer } from '../api/types.ts';
 import type { LaneSpec } from '../timeline/model.ts';
 import { colorFor } from './presence.svelte.ts';
@@ -36,9 +36,12 @@ export interface Me {
   skills: readonly string[];
 }
 
-/** Tiers drawn on the timeline (spans live in texts; boxes on the video). */
+/**
+ * Tiers drawn on the timeline. Spans live in texts only; boxes are drawn on the video
+ * (BoxOverlay) and their time ranges on a lane, where they are selected, moved and trimmed.
+ */
 export function timelineTiers(tiers: readonly Tier[]): Tier[] {
-  return tiers.filter((t) => t.kind === 'segment' || t.kind === 'event');
+  return tiers.filter((t) => t.kind === 'segment' || t.kind === 'event' || t.kind === 'box');
 }
 
 function firstName(s: string): string {
@@ -109,7 +112,7 @@ export function buildLanes(
         label: `${layer.short} · ${tier.name}`,
         editable: layer.editableTiers.has(tier.id),
         color: layer.color,
-        kind: tier.kind === 'event' ? 'event' : 'segment',
+        kind: tier.kind === 'event' ? 'event' : tier.kind === 'box' ? 'box' : 'segment',
       });
   }
   return lanes;
