@@ -11,6 +11,7 @@ import exportRoutes from './export.ts';
 import mediaRoutes from './media.ts';
 import { errorSchema, userSchema } from './schemas.ts';
 import projectRoutes from './projects.ts';
+import sessionRoutes from './sessions.ts';
 import taskRoutes from './tasks.ts';
 
 declare module 'fastify' {
@@ -75,6 +76,7 @@ const api: FastifyPluginAsync = async (fastify) => {
   await fastify.register(auditRoutes);
   await fastify.register(agreementRoutes);
   await fastify.register(exportRoutes);
+  await fastify.register(sessionRoutes);
 };
 
 export default api;
