@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { WebSocket } from 'ws';
 import { CloseCode, closeReason } from '../../../shared/protocol/close-codes.ts';
 import type { SessionWatchMessage } from '../../../shared/protocol/session.ts';
 import type { Actor } from '../../accounts/accounts.ts';
@@ -209,7 +210,7 @@ const sessionRoutes: FastifyPluginAsync = async (fastify) => {
   );
 
   /** The channel: invited participants only (4401, 4403, 4406 not invited, 4410 no session). */
-  function channel(socket: import('ws').WebSocket, request: FastifyRequest<{ Params: { id: string } }>) {
+  function channel(socket: WebSocket, request: FastifyRequest<{ Params: { id: string } }>) {
     const taskId = request.params.id;
     let closed = false;
     const pending: string[] = [];
