@@ -15,8 +15,21 @@ import type {
   SessionSnapshot,
   SessionSummary,
 } from '$shared/protocol/session.ts';
+import { getContext, setContext } from 'svelte';
 import { http } from '../api/client.ts';
 import { SessionClient, sessionUrl, type ChannelError } from './client.svelte.ts';
+
+const CONTEXT = Symbol('concord.session');
+
+/** Makes the workspace's session store available to the components inside it. */
+export function provideSession(store: SessionStore): void {
+  setContext(CONTEXT, store);
+}
+
+/** The workspace's session store (null outside a workspace): for adjudication and voice UI. */
+export function useSession(): SessionStore | null {
+  return getContext<SessionStore | undefined>(CONTEXT) ?? null;
+}
 
 /** The leader's playhead as received, to extrapolate while it runs. */
 export interface RemotePlayhead {
