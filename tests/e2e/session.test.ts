@@ -167,6 +167,36 @@ describe('live adjudication session (Chromium, two reviewers)', () => {
     expect(target).toBeCloseTo(25, 0);
     await until('A follows B', async () => Math.abs((await hook(A)).playhead - target) < 1e-3);
 
+    // B selects a range and puts it under discussion: A sees B's selection in the participant
+    // list, the focus in the panel, and (following) gets the range selected too.
+    await B.keyboard.press('[');
+    for (let i = 0; i < 15; i++) await B.keyboard.press('ArrowRight');
+    await B.keyboard.press(']');
+    const range = (await B.evaluate(
+      () =>
+        (window as unknown as { __concordWorkspace: { state(): { selection: unknown } } }).__concordWorkspace.state()
+          .selection,
+    )) as { start: number; end: number };
+    expect(range.end).toBeGreaterThan(range.start);
+    await A.getByTestId('session-chip').click();
+    const robRow = A.locator(`[data-testid="session-participant"][data-user="${rob.id}"]`);
+    await until('B’s selection in A’s panel', async () =>
+      /\d:\d\d\.\d–\d:\d\d\.\d/.test((await robRow.textContent()) ?? ''),
+    );
+    await B.getByTestId('session-chip').click();
+    await B.getByTestId('session-discuss').click();
+    await expect
+      .poll(() => A.getByTestId('session-focus').textContent())
+      .toBe(`${range.start.toFixed(2)}–${range.end.toFixed(2)} s`);
+    await until('A shows the focused range', async () => {
+      const sel = await A.evaluate(
+        () =>
+          (window as unknown as { __concordWorkspace: { state(): { selection: unknown } } }).__concordWorkspace.state()
+            .selection,
+      );
+      return JSON.stringify(sel) === JSON.stringify(range);
+    });
+
     expect(pageErrors).toEqual([]);
-  });
+  }, 90_000);
 });
