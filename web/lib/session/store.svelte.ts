@@ -166,6 +166,12 @@ export class SessionStore {
     if (this.#selection) this.setSelection(this.#selection);
   }
 
+  /** Managers may join any session of their project: they invite themselves first. */
+  async joinAsManager(): Promise<void> {
+    await this.invite(this.userId);
+    if (this.invited) this.join();
+  }
+
   async decline(): Promise<void> {
     this.dismissed = true;
     await this.#act(() => http.delete(`/api/tasks/${this.taskId}/session/participants/${this.userId}`));
