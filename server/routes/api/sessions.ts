@@ -232,7 +232,7 @@ const sessionRoutes: FastifyPluginAsync = async (fastify) => {
       if (!actor) return refuse(CloseCode.Unauthenticated);
       const found = await load(actor, taskId).catch(() => null);
       if (!found) return refuse(CloseCode.Forbidden);
-      if (!found.session) return refuse(CloseCode.SessionEnded);
+      if (!found.session || found.session.ended) return refuse(CloseCode.SessionEnded);
       if (!found.may('read')) return refuse(CloseCode.NotInvited);
       const who = found.session.participants.get(actor.userId)!;
       if (closed) return;

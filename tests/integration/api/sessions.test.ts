@@ -155,6 +155,11 @@ describe('live adjudication sessions', () => {
     const ids = picker.body.map((p: { userId: string }) => p.userId);
     expect(ids).toEqual(expect.arrayContaining([manager.id, ada.id, ben.id, cleo.id, anna.id]));
     expect(ids).not.toContain(stray.id);
+
+    const docs = await api(server, 'GET', '/api/docs/json');
+    expect(Object.keys(docs.body.paths)).toEqual(
+      expect.arrayContaining(['/api/tasks/{id}/session', '/api/tasks/{id}/session/participants/{userId}']),
+    );
   });
 
   it('refuses the channel with a close code to whoever is not in the session', async () => {
