@@ -79,6 +79,9 @@ describe('live adjudication sessions', () => {
   let taskId: string;
   let quietTaskId: string;
   const open: Client[] = [];
+  // What the probe extension (registered in the extension test) was told.
+  const left: SessionPeer[] = [];
+  const ended: SessionInfo[] = [];
 
   const url = (id: string, suffix = '') => `${server.httpUrl.replace('http', 'ws')}/api/tasks/${id}/session${suffix}`;
   const connect = (who: TestUser | null, id = taskId) => {
@@ -249,8 +252,6 @@ describe('live adjudication sessions', () => {
   });
 
   it('routes extension messages by prefix, answers per the contract, and tears down', async () => {
-    const left: SessionPeer[] = [];
-    const ended: SessionInfo[] = [];
     const ext: SessionExtension = {
       prefix: 'probe.',
       handle(ctx, msg) {
@@ -328,7 +329,7 @@ describe('live adjudication sessions', () => {
     const a = connect(ada);
     await a.joined();
     const b = connect(ben);
-    await b.joined();
+    const { connectionId: benConn } = await b.joined();
     await a.request('control.grant', { userId: ben.id });
     // Ben stops being a reviewer of the project: he can no longer read the task.
     const demoted = await api(server, 'PUT', `/api/projects/${projectId}/members/${ben.id}`, {
@@ -337,6 +338,8 @@ describe('live adjudication sessions', () => {
     });
     expect(demoted.status).toBe(200);
     expect(await b.closed).toBe(4409);
+    // The extension hears of it like of any leave.
+    await expect.poll(() => left.some((p) => p.connectionId === benConn)).toBe(true);
     const after = await a.state((s) => !s.participants.some((p) => p.userId === ben.id));
     expect(after.leaderId).toBe(ada.id);
     expect(await connect(ben).closed).toBe(4403);
