@@ -13,6 +13,7 @@ import bootstrapPlugin from './plugins/bootstrap.ts';
 import mediaPlugin from './plugins/media.ts';
 import metricsPlugin from './plugins/metrics.ts';
 import roomsPlugin from './plugins/rooms.ts';
+import sessionsPlugin, { reauthorizeSessions } from './plugins/sessions.ts';
 import apiRoutes from './routes/api/index.ts';
 import healthRoutes from './routes/health.ts';
 import syncRoutes, { type AuthorizeDocument } from './routes/sync/index.ts';
@@ -28,7 +29,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /**
      * Live connections matching `match` re-authorize: they are closed with 4409 and the client's
-     * reconnect is decided again under the new rights. Call after any change of access facts.
+     * reconnect is decided again under the new rights; live-session participants it concerns are
+     * checked again. Call after any change of access facts.
      */
     reauthorize(match: (docName: string, userId: string | null) => boolean): void;
   }
@@ -59,9 +61,11 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   await fastify.register(agreementPlugin);
   await fastify.register(authPlugin);
   await fastify.register(bootstrapPlugin);
+  await fastify.register(sessionsPlugin);
   fastify.decorate('reauthorize', (match: (docName: string, userId: string | null) => boolean) => {
     const closed = fastify.rooms.closeConnections(match, CloseCode.AccessChanged);
     if (closed > 0) fastify.log.info({ closed }, 'connections re-authorizing after an access change');
+    reauthorizeSessions(fastify, match);
   });
   await fastify.register(websocket, {
     options: { maxPayload: options.config.sync.maxMessageBytes },

@@ -29,6 +29,12 @@ export const ErrorCode = {
   IllegalTransition: { status: 409, message: "Not allowed in the task's current status" },
   /** Removing something still in use (a member with assignments, media used by a task, …). */
   InUse: { status: 409, message: 'Still in use' },
+  /** A live session already runs on this task (one per task); join it or end it first. */
+  SessionActive: { status: 409, message: 'A live session already runs on this task' },
+  /** No live session runs on this task. */
+  NoSession: { status: 404, message: 'No live session on this task' },
+  /** Session channel: only the leader moves the shared playhead or hands control over. */
+  NotLeader: { status: 409, message: 'Only the session leader may do this' },
   /** An uploaded file the server cannot read as video, audio or text. */
   UnsupportedMedia: { status: 415, message: 'Unsupported media' },
   /** A required external tool (ffprobe, ffmpeg) is not installed; the message names it. */

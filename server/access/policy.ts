@@ -34,7 +34,13 @@ export type Resource =
   | { type: 'layer'; task: TaskFacts; visibility: VisibilityMode; layer: { kind: LayerKind; ownerId: string | null } }
   /** The task's shared document (`tasks/<id>`): entity registry and comment threads. */
   | { type: 'task_doc'; task: TaskFacts }
-  | { type: 'media' };
+  | { type: 'media' }
+  /**
+   * A task's live adjudication session (server/sessions): `read` joins it (invited participants),
+   * `write` starts one (overseers), `admin` invites, removes, takes control back and ends it (the
+   * starter, managers). `role` is the subject's place in the session (null: not in it).
+   */
+  | { type: 'session'; task: TaskFacts; role: 'starter' | 'participant' | null };
 
 /** Statuses in which an annotator's layer is still theirs to edit. */
 const EDITABLE: readonly TaskStatus[] = ['open', 'in_progress', 'rejected'];
@@ -69,6 +75,11 @@ export function decide(s: Subject, r: Resource, op: Operation): boolean {
       return canSeeTask(s, r.task);
     case 'layer':
       return decideLayer(s, r, op);
+    case 'session':
+      if (!canSeeTask(s, r.task)) return false;
+      if (op === 'read') return r.role !== null;
+      if (op === 'write') return oversees(s);
+      return isManager(s) || (r.role === 'starter' && oversees(s));
   }
 }
 

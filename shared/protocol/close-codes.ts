@@ -1,5 +1,5 @@
 /**
- * WebSocket close codes the sync endpoint sends (RFC 6455 reserves 4000–4999 for applications).
+ * WebSocket close codes the sync endpoint and the live session channel send (RFC 6455 reserves 4000–4999 for applications).
  *
  * The numbers mirror the HTTP status a REST call would get for the same fault (4400 ↔ 400,
  * 4413 ↔ 413, …) so they are easy to remember. The catalogue is the single source of truth:
@@ -7,7 +7,10 @@
  * README.md documents every entry.
  */
 export const CloseCode = {
-  /** The frame is not a y-websocket message: truncated varint, unknown type, trailing bytes. */
+  /**
+   * The frame is not a y-websocket message (truncated varint, unknown type, trailing bytes), or on
+   * the session channel not a JSON object with a string `type`.
+   */
   MalformedMessage: 4400,
   /** The connection carries no valid session or token (issue: accounts). */
   Unauthenticated: 4401,
@@ -28,6 +31,13 @@ export const CloseCode = {
   InvalidUpdate: 4422,
   /** The client reads slower than the document changes: its send buffer passed the bound. */
   SlowConsumer: 4429,
+  /**
+   * Live session channel: the user may read the task but is not invited into its session (or was
+   * removed from it). No HTTP twin: 4403 already means "no access to the task".
+   */
+  NotInvited: 4406,
+  /** Live session channel: no session runs on the task, or it has just ended (HTTP 410 Gone). */
+  SessionEnded: 4410,
   /** The document could not be loaded from storage; retry later. */
   LoadFailed: 4503,
   /** An unexpected server-side fault while handling the connection. */
@@ -45,6 +55,8 @@ export const closeCodeDescriptions: Record<CloseCode, { name: string; reconnect:
   4401: { name: 'unauthenticated', reconnect: false, text: 'Sign in first' },
   4403: { name: 'forbidden', reconnect: false, text: 'Access to this document is not allowed' },
   4404: { name: 'bad_document_name', reconnect: false, text: 'Invalid document name' },
+  4406: { name: 'not_invited', reconnect: false, text: 'Not invited into this live session' },
+  4410: { name: 'session_ended', reconnect: false, text: 'No live session on this task (ended)' },
   4409: { name: 'access_changed', reconnect: true, text: 'Access rights changed; reconnect to continue' },
   4408: { name: 'heartbeat_timeout', reconnect: true, text: 'No pong within the heartbeat interval' },
   4413: { name: 'message_too_large', reconnect: false, text: 'Message exceeds the maximum size' },

@@ -12,6 +12,7 @@ import mediaRoutes from './media.ts';
 import { errorSchema, rejectionSchema, userSchema } from './schemas.ts';
 import projectRoutes from './projects.ts';
 import queueRoutes from './queue.ts';
+import sessionRoutes from './sessions.ts';
 import taskRoutes from './tasks.ts';
 
 declare module 'fastify' {
@@ -78,6 +79,7 @@ const api: FastifyPluginAsync = async (fastify) => {
   await fastify.register(auditRoutes);
   await fastify.register(agreementRoutes);
   await fastify.register(exportRoutes);
+  await fastify.register(sessionRoutes);
 };
 
 export default api;

@@ -35,7 +35,9 @@ type Cell =
   | 'taskDoc.read'
   | 'taskDoc.write'
   | 'media.read'
-  | 'media.admin';
+  | 'media.admin'
+  | 'session.write'
+  | 'session.admin';
 
 // Y = allowed. "annotator" owns `ownLayer`; `otherLayer` belongs to a second assigned annotator.
 // The task is in progress and nobody has submitted (reveal_after_submit then behaves as blind).
@@ -56,6 +58,10 @@ const ALLOWED: Record<Cell, (who: Who, mode: VisibilityMode) => boolean> = {
   'taskDoc.write': (w) => ['admin', 'manager', 'reviewer', 'annotator'].includes(w),
   'media.read': (w) => ['admin', 'manager', 'reviewer', 'annotator', 'unassigned'].includes(w),
   'media.admin': (w) => ['admin', 'manager'].includes(w),
+  // Live sessions: overseers start one; in a session the manager started, only managers (and the
+  // starter) invite. Joining (read) is per invitation: tests/integration/api/sessions.test.ts.
+  'session.write': (w) => ['admin', 'manager', 'reviewer'].includes(w),
+  'session.admin': (w) => ['admin', 'manager'].includes(w),
 };
 
 const taxonomy: Taxonomy = {
@@ -239,6 +245,19 @@ describe('authorization matrix', () => {
         const doomed = await addMedia(f.projectId);
         return (await api(server, 'DELETE', `/api/media/${doomed}`, { as: user })).status;
       }
+      case 'session.write': {
+        const running = server.app.sessions.get(f.taskId);
+        if (running) await server.app.sessions.end(running, null, 'ended');
+        return (await api(server, 'POST', `/api/tasks/${f.taskId}/session`, { as: user, body: {} })).status;
+      }
+      case 'session.admin': {
+        const running = server.app.sessions.get(f.taskId);
+        if (running) await server.app.sessions.end(running, null, 'ended');
+        await api(server, 'POST', `/api/tasks/${f.taskId}/session`, { as: users.manager, body: {} });
+        return (
+          await api(server, 'PUT', `/api/tasks/${f.taskId}/session/participants/${users.annotator.id}`, { as: user })
+        ).status;
+      }
       default:
         throw new Error(`${cell} is a WebSocket cell`);
     }
@@ -256,6 +275,8 @@ describe('authorization matrix', () => {
     'gold.read',
     'media.read',
     'media.admin',
+    'session.write',
+    'session.admin',
   ];
 
   for (const mode of MODES) {
