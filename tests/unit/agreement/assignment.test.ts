@@ -229,18 +229,18 @@ describe('sparseLexMatching (successive shortest paths)', () => {
     ]);
   });
 
-  it('solves a 3000-long overlap chain quickly (one connected component)', () => {
+  // Speed is the agreement benchmark's business (npm run bench:agreement); the test timeout only
+  // catches a blow-up on one large connected component.
+  it('solves a 3000-long overlap chain (one connected component)', () => {
     const n = 3000;
     const edges: WeightedEdge[] = [];
     for (let i = 0; i < n; i++) {
       edges.push({ a: i, b: i, w: 1 / 3 });
       if (i + 1 < n) edges.push({ a: i + 1, b: i, w: 1 / 3 + ((i % 7) + 1) * 1e-3 });
     }
-    const t0 = performance.now();
     const m = maxLexMatching(n, edges);
     expect(m.length).toBe(n); // the only perfect matching is the diagonal
     expect(m.every(([a, b]) => a === b)).toBe(true);
-    expect(performance.now() - t0).toBeLessThan(5000);
   });
 });
 
