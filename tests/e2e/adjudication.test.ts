@@ -1,9 +1,10 @@
 /**
  * End-to-end test of adjudication (web/lib/adjudication) against the real server: two annotators'
- * layers seeded on the server, two reviewers in two browser contexts on the same task. One
- * pre-merges what the annotators agree on and accepts one version of a label disagreement with a
- * key; both see the gold annotations appear live with their provenance, and the disagreement
- * strip follows; the other reviewer rejects the last disagreement by mouse.
+ * layers seeded on the server, two reviewers in two browser contexts on the same task, in a live
+ * session. One pre-merges what the annotators agree on, steps to a label disagreement (the other
+ * sees it under discussion and follows there) and accepts one version with a key; both see the
+ * gold annotations appear live with their provenance, and the disagreement strip follows; the
+ * other reviewer rejects the last disagreement by mouse.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -163,7 +164,7 @@ describe('adjudication into gold (Chromium, two reviewers)', () => {
     await page.getByTestId('gold-provenance').waitFor();
   }
 
-  it('pre-merges agreement, accepts a disagreement by key, and both reviewers see gold with provenance', async () => {
+  it('in a live session: pre-merges, discusses and accepts a disagreement by key; both see gold with provenance', async () => {
     const gold = layerIds.get('gold')!;
     const adaLayer = layerIds.get(ada.id)!;
     const benLayer = layerIds.get(ben.id)!;
@@ -171,6 +172,14 @@ describe('adjudication into gold (Chromium, two reviewers)', () => {
     const O = await pageAs(rob);
     await openWorkspace(R, setup.taskId);
     await openWorkspace(O, setup.taskId);
+
+    // A live session: Rita leads, Rob joins from the invitation and follows.
+    await R.getByTestId('session-start-open').click();
+    await R.getByRole('checkbox', { name: /Rob Reviewer/ }).check();
+    await R.getByTestId('session-start').click();
+    await O.getByTestId('session-invitation').waitFor();
+    await O.getByTestId('session-join').click();
+    await expect.poll(() => O.getByTestId('session-leader').textContent()).toBe('Rita Reviewer leads');
 
     // Both see the strip: [4,6] label, [8,10] missing (the agreed [1,3] is no disagreement).
     for (const page of [R, O]) {
@@ -208,6 +217,13 @@ describe('adjudication into gold (Chromium, two reviewers)', () => {
     const current = await until('a current disagreement', async () => (await disagreements(R)).find((d) => d.current));
     expect(current).toMatchObject({ kind: 'label', start: 4 });
     expect((await state(R)).playhead).toBeCloseTo(4, 6);
+    // Rob sees the disagreement under discussion, and his playhead is there too.
+    await O.getByTestId('session-chip').click();
+    await expect
+      .poll(() => O.getByTestId('session-focus').textContent())
+      .toBe('label disagreement · Speaker turns · 4.00–6.10 s');
+    await until('Rob follows to the disagreement', async () => Math.abs((await state(O)).playhead - 4) < 1e-3);
+    await O.getByTestId('session-chip').click();
 
     // Accept Ben's version with its number key on the focused disagreement.
     const item = R.locator(`[data-testid="disagreement"][data-key="${current.key}"]`);
