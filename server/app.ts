@@ -13,6 +13,7 @@ import bootstrapPlugin from './plugins/bootstrap.ts';
 import mediaPlugin from './plugins/media.ts';
 import metricsPlugin from './plugins/metrics.ts';
 import roomsPlugin from './plugins/rooms.ts';
+import voicePlugin from './plugins/voice.ts';
 import apiRoutes from './routes/api/index.ts';
 import healthRoutes from './routes/health.ts';
 import syncRoutes, { type AuthorizeDocument } from './routes/sync/index.ts';
@@ -57,6 +58,7 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   await fastify.register(roomsPlugin);
   await fastify.register(mediaPlugin);
   await fastify.register(agreementPlugin);
+  await fastify.register(voicePlugin);
   await fastify.register(authPlugin);
   await fastify.register(bootstrapPlugin);
   fastify.decorate('reauthorize', (match: (docName: string, userId: string | null) => boolean) => {
