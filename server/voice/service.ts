@@ -1,4 +1,6 @@
 import { access, constants } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import type { types } from 'mediasoup';
 import { ApiError } from '../errors.ts';
@@ -56,12 +58,10 @@ export class VoiceService {
       return;
     }
     try {
-      // mediasoup reads MEDIASOUP_WORKER_BIN once, when it is first loaded.
-      if (this.config.workerBin !== undefined) process.env.MEDIASOUP_WORKER_BIN = this.config.workerBin;
-      const mediasoup = await import('mediasoup');
+      const mediasoup = await loadMediasoup(this.config.workerBin);
       const bin = mediasoup.workerBin;
       if (this.config.workerBin !== undefined && bin !== this.config.workerBin) {
-        throw new Error(`mediasoup was loaded earlier with worker ${bin}, not MEDIASOUP_WORKER_BIN`);
+        throw new Error(`mediasoup did not take MEDIASOUP_WORKER_BIN=${this.config.workerBin} (it uses ${bin})`);
       }
       await access(bin, constants.X_OK).catch(() => {
         throw new Error(`no executable mediasoup worker at ${bin}`);
@@ -147,4 +147,20 @@ export class VoiceService {
     this.#pool = null;
     this.#unavailableReason = 'the server is shutting down';
   }
+}
+
+/**
+ * Loads mediasoup with the configured worker. mediasoup reads MEDIASOUP_WORKER_BIN once, when
+ * first loaded, into its Worker module's `workerBin` export, which every createWorker() spawns;
+ * so the configured path is set there (it then holds even if mediasoup was loaded before with
+ * another environment, e.g. by another server in the same process).
+ */
+async function loadMediasoup(workerBin: string | undefined): Promise<typeof import('mediasoup')> {
+  const mediasoup = await import('mediasoup');
+  if (workerBin !== undefined && mediasoup.workerBin !== workerBin) {
+    const require = createRequire(import.meta.url);
+    const workerModule = require(join(dirname(require.resolve('mediasoup')), 'Worker.js')) as { workerBin: string };
+    workerModule.workerBin = workerBin;
+  }
+  return mediasoup;
 }
