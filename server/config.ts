@@ -100,7 +100,9 @@ function voiceConfig(env: Env): VoiceConfig {
   const minPort = int(env, 'VOICE_RTC_MIN_PORT', 40_000, 1);
   const maxPort = int(env, 'VOICE_RTC_MAX_PORT', 49_999, 1);
   if (maxPort > 65_535 || minPort > maxPort) {
-    throw new ConfigError(`VOICE_RTC_MIN_PORT..VOICE_RTC_MAX_PORT must be a range within 1..65535, got ${minPort}..${maxPort}`);
+    throw new ConfigError(
+      `VOICE_RTC_MIN_PORT..VOICE_RTC_MAX_PORT must be a range within 1..65535, got ${minPort}..${maxPort}`,
+    );
   }
   return {
     enabled: oneOf(env, 'VOICE', ['on', 'off'] as const, 'on') === 'on',

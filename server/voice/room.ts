@@ -303,7 +303,10 @@ export class VoiceRoom {
     ];
     const leaked = present.filter((id) => ids.has(id));
     if (leaked.length > 0) {
-      this.log.error({ sessionId: this.sessionId, connectionId, leaked }, 'voice teardown left mediasoup objects behind');
+      this.log.error(
+        { sessionId: this.sessionId, connectionId, leaked },
+        'voice teardown left mediasoup objects behind',
+      );
     }
     return leaked;
   }

@@ -2,6 +2,7 @@ import { access, constants } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
+import type * as mediasoupModule from 'mediasoup';
 import type { types } from 'mediasoup';
 import { ApiError } from '../errors.ts';
 import type { VoiceConfig } from './config.ts';
@@ -155,7 +156,7 @@ export class VoiceService {
  * so the configured path is set there (it then holds even if mediasoup was loaded before with
  * another environment, e.g. by another server in the same process).
  */
-async function loadMediasoup(workerBin: string | undefined): Promise<typeof import('mediasoup')> {
+async function loadMediasoup(workerBin: string | undefined): Promise<typeof mediasoupModule> {
   const mediasoup = await import('mediasoup');
   if (workerBin !== undefined && mediasoup.workerBin !== workerBin) {
     const require = createRequire(import.meta.url);

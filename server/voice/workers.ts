@@ -1,8 +1,9 @@
 import type { FastifyBaseLogger } from 'fastify';
+import type * as mediasoupModule from 'mediasoup';
 import type { types } from 'mediasoup';
 import type { VoiceConfig } from './config.ts';
 
-type Mediasoup = typeof import('mediasoup');
+type Mediasoup = typeof mediasoupModule;
 
 /**
  * The mediasoup worker processes (one per core by default). Routers go to the worker with the

@@ -77,7 +77,9 @@ describe('voice fails soft without a worker', () => {
 
 describe('voice configuration', () => {
   it('validates the port range', () => {
-    expect(() => loadConfig({ VOICE_RTC_MIN_PORT: '50000', VOICE_RTC_MAX_PORT: '40000' })).toThrow(/VOICE_RTC_MIN_PORT/);
+    expect(() => loadConfig({ VOICE_RTC_MIN_PORT: '50000', VOICE_RTC_MAX_PORT: '40000' })).toThrow(
+      /VOICE_RTC_MIN_PORT/,
+    );
     expect(() => loadConfig({ VOICE_RTC_MAX_PORT: '70000' })).toThrow(/65535/);
     expect(() => loadConfig({ VOICE: 'maybe' })).toThrow(/VOICE must be one of on, off/);
     const voice = loadConfig({ VOICE_LISTEN_IP: '0.0.0.0', VOICE_ANNOUNCED_ADDRESS: 'voice.example.org' }).voice;

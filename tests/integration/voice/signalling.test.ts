@@ -88,10 +88,9 @@ describe('voice signalling (real mediasoup worker, mediasoup-client FakeHandler)
     );
     const device = await fakeDevice();
     await device.load({ routerRtpCapabilities });
-    const joined = await ben.request<{ peers: { connectionId: string; producers: { id: string }[] }[] }>(
-      'voice.join',
-      { rtpCapabilities: device.rtpCapabilities },
-    );
+    const joined = await ben.request<{ peers: { connectionId: string; producers: { id: string }[] }[] }>('voice.join', {
+      rtpCapabilities: device.rtpCapabilities,
+    });
     expect(joined.peers).toEqual([
       expect.objectContaining({ connectionId: ada.peer.connectionId, userId: 'ada', displayName: 'Ada' }),
     ]);
@@ -151,16 +150,18 @@ describe('voice signalling (real mediasoup worker, mediasoup-client FakeHandler)
     expect(await fails(ada.request('voice.createTransport', { direction: 'sideways' }))).toMatchObject({
       code: 'validation_failed',
     });
-    expect(await fails(ada.request('voice.connectTransport', { transportId: 'nope', dtlsParameters: {} }))).toMatchObject(
-      { code: 'not_found' },
-    );
+    expect(
+      await fails(ada.request('voice.connectTransport', { transportId: 'nope', dtlsParameters: {} })),
+    ).toMatchObject({ code: 'not_found' });
     expect(await fails(ada.request('voice.consume', { transportId: a.recv.id, producerId: 'nope' }))).toMatchObject({
       code: 'not_found',
     });
     expect(await fails(ada.request('voice.frobnicate'))).toMatchObject({ code: 'validation_failed' });
     // Garbage RTP parameters are mediasoup's to judge.
     expect(
-      await fails(ada.request('voice.produce', { transportId: a.send.id, kind: 'audio', rtpParameters: { codecs: 7 } })),
+      await fails(
+        ada.request('voice.produce', { transportId: a.send.id, kind: 'audio', rtpParameters: { codecs: 7 } }),
+      ),
     ).toMatchObject({ code: 'voice_media_rejected' });
     expect(
       await fails(ada.request('voice.produce', { transportId: a.recv.id, kind: 'audio', rtpParameters: {} })),

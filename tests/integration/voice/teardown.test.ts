@@ -40,11 +40,13 @@ async function consume(c: TestConnection, recv: types.Transport, producerId: str
 /** Every transport, producer and consumer id the router still holds. */
 function held(dump: serverTypes.RouterDump | undefined): string[] {
   if (dump === undefined) return [];
-  return [...new Set([
-    ...dump.transportIds,
-    ...dump.mapProducerIdConsumerIds.flatMap((e) => [e.key, ...e.values]),
-    ...dump.mapConsumerIdProducerId.map((e) => e.key),
-  ])];
+  return [
+    ...new Set([
+      ...dump.transportIds,
+      ...dump.mapProducerIdConsumerIds.flatMap((e) => [e.key, ...e.values]),
+      ...dump.mapConsumerIdProducerId.map((e) => e.key),
+    ]),
+  ];
 }
 
 describe('voice teardown (real mediasoup worker)', () => {

@@ -141,8 +141,9 @@ export class VoiceClient {
           : { status: 'unavailable', message: status.reason ?? 'voice is not available' },
       );
       return status.available;
-    } catch (err) {
-      if (!this.#wanted) this.#update({ status: 'failed', message: errorMessage(err) });
+    } catch {
+      // The channel may not be up yet: joining will tell. Not a reason to show a failure now.
+      if (!this.#wanted) this.#update({ status: 'idle', message: null });
       return false;
     }
   }
@@ -239,7 +240,9 @@ export class VoiceClient {
       if (!current()) return;
       this.#joinedOn = this.#channel.connectionId;
       this.#update({
-        peers: joined.peers.map((p) => this.#peerState(p, p.producers.length === 0 || p.producers.every((x) => x.paused))),
+        peers: joined.peers.map((p) =>
+          this.#peerState(p, p.producers.length === 0 || p.producers.every((x) => x.paused)),
+        ),
       });
       if (joined.activeSpeaker !== null) this.#activeSpeaker(joined.activeSpeaker);
 
@@ -252,7 +255,11 @@ export class VoiceClient {
       this.#startMeter(this.#track);
       const paused = this.#microphoneShouldPause();
       // The track outlives producers: it is reused after a reconnect and stopped on leave.
-      const producer = await this.#sendTransport.produce({ track: this.#track, stopTracks: false, appData: { paused } });
+      const producer = await this.#sendTransport.produce({
+        track: this.#track,
+        stopTracks: false,
+        appData: { paused },
+      });
       if (!current()) {
         producer.close();
         return;
@@ -277,8 +284,7 @@ export class VoiceClient {
     const device = this.#device;
     if (device === null) throw new Error('device not loaded');
     const params = await this.#channel.request<types.TransportOptions>('voice.createTransport', { direction });
-    const transport =
-      direction === 'send' ? device.createSendTransport(params) : device.createRecvTransport(params);
+    const transport = direction === 'send' ? device.createSendTransport(params) : device.createRecvTransport(params);
     transport.on('connect', ({ dtlsParameters }, callback, errback) => {
       this.#channel
         .request('voice.connectTransport', { transportId: transport.id, dtlsParameters })
@@ -532,7 +538,8 @@ export class VoiceClient {
     const loud = new Set<string>();
     if (Array.isArray(levels)) {
       for (const entry of levels as { connectionId?: unknown; volume?: unknown }[]) {
-        if (typeof entry.volume === 'number' && entry.volume > speakingThresholdDb) loud.add(String(entry.connectionId));
+        if (typeof entry.volume === 'number' && entry.volume > speakingThresholdDb)
+          loud.add(String(entry.connectionId));
       }
     }
     if (this.#state.peers.every((p) => p.speaking === loud.has(p.connectionId))) return;

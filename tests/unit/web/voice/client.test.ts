@@ -130,7 +130,9 @@ describe('VoiceClient signalling (mediasoup-client FakeHandler)', () => {
   it('consumes the producers listed at join and announced later, resuming each on the server', async () => {
     const { channel, voice } = setup();
     channel.answers['voice.join'] = () => ({
-      peers: [{ connectionId: 'ben-1', userId: 'ben', displayName: 'Ben', producers: [{ id: 'p-ben', paused: false }] }],
+      peers: [
+        { connectionId: 'ben-1', userId: 'ben', displayName: 'Ben', producers: [{ id: 'p-ben', paused: false }] },
+      ],
       activeSpeaker: 'ben-1',
     });
     await voice.join();
@@ -141,7 +143,14 @@ describe('VoiceClient signalling (mediasoup-client FakeHandler)', () => {
       expect.objectContaining({ userId: 'ben', muted: false, dominant: true, speaking: false, volume: 1 }),
     ]);
 
-    channel.push({ type: 'voice.newProducer', connectionId: 'cy-1', userId: 'cy', displayName: 'Cy', producerId: 'p-cy', paused: true });
+    channel.push({
+      type: 'voice.newProducer',
+      connectionId: 'cy-1',
+      userId: 'cy',
+      displayName: 'Cy',
+      producerId: 'p-cy',
+      paused: true,
+    });
     await expect.poll(() => channel.sent.filter((s) => s.type === 'voice.consume').length).toBe(2);
     expect(voice.state.peers.map((p) => [p.userId, p.muted])).toEqual([
       ['ben', false],
