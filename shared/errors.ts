@@ -51,7 +51,7 @@ export const ErrorCode = {
   VoiceFull: { status: 409, message: 'The voice call is full' },
   /** The user already holds VOICE_MAX_TRANSPORTS_PER_USER transports in this session. */
   VoiceTransportLimit: { status: 429, message: 'Too many voice transports for this user' },
-  /** A voice request before `voice.join`, or about a transport, producer or consumer the connection does not own. */
+  /** A voice request before `voice.join` (or after leaving the call). */
   VoiceNotJoined: { status: 409, message: 'Join the voice call first' },
   /** The media server refused the parameters (DTLS, RTP, codecs) the client sent. */
   VoiceMediaRejected: { status: 422, message: 'The media server rejected these parameters' },
