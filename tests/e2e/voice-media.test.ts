@@ -13,7 +13,9 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SessionMessage } from '../../server/sessions/extension.ts';
 import type { VoiceService } from '../../server/voice/service.ts';
+import type { VoiceClient } from '../../web/lib/voice/client.ts';
 import type { VoiceState } from '../../web/lib/voice/state.ts';
 import type { TestConnection, TestSessionHub } from '../helpers/session-hub.ts';
 import { hubFor, session, startVoice } from '../helpers/voice.ts';
@@ -170,7 +172,7 @@ describe('voice with real media (Chromium ↔ mediasoup worker)', () => {
       .toBe(true);
 
     // The observers hear the beeps; their events reach every connection, in the call or not.
-    const loud = (m: { levels?: unknown }) =>
+    const loud = (m: SessionMessage) =>
       Array.isArray(m.levels) &&
       (m.levels as { connectionId: string }[]).some((l) => l.connectionId === ada.peer.connectionId);
     await cy.waitFor('voice.levels', loud, 20_000);
@@ -197,7 +199,7 @@ describe('voice with real media (Chromium ↔ mediasoup worker)', () => {
 declare global {
   interface Window {
     __push(msg: unknown): void;
-    __client: import('../../web/lib/voice/client.ts').VoiceClient;
+    __client: VoiceClient;
     __state: VoiceState;
   }
 }
