@@ -1,6 +1,9 @@
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import Fastify from 'fastify';
+import app, { serverOptions } from '../../../server/app.ts';
 import { loadConfig } from '../../../server/config.ts';
+import type { SessionExtension } from '../../../server/sessions/extension.ts';
 import { VoiceService } from '../../../server/voice/service.ts';
 import { startServer, tempDataDir, type TestServer } from '../../helpers/server.ts';
 import { hubFor, requireWorker, session } from '../../helpers/voice.ts';
@@ -56,7 +59,11 @@ describe('voice fails soft without a worker', () => {
 
   it('the server starts and serves without a worker', async () => {
     data = tempDataDir();
-    server = await startServer({ DATA_DIR: data.dir, MEDIASOUP_WORKER_BIN: '/nonexistent/mediasoup-worker' });
+    server = await startServer({
+      DATA_DIR: data.dir,
+      VOICE: 'on',
+      MEDIASOUP_WORKER_BIN: '/nonexistent/mediasoup-worker',
+    });
     const health = await fetch(`${server.httpUrl}/api/health`);
     expect(health.status).toBe(200);
     await server.app.voice.ready;
@@ -65,13 +72,39 @@ describe('voice fails soft without a worker', () => {
 
   it('the server starts voice with the real worker, and closes it on shutdown', async () => {
     data = tempDataDir();
-    server = await startServer({ DATA_DIR: data.dir, MEDIASOUP_WORKER_BIN: requireWorker(), VOICE_WORKERS: '1' });
+    server = await startServer({
+      DATA_DIR: data.dir,
+      VOICE: 'on',
+      MEDIASOUP_WORKER_BIN: requireWorker(),
+      VOICE_WORKERS: '1',
+    });
     await server.app.voice.ready;
     expect(server.app.voice.available).toBe(true);
     const room = await server.app.voice.room('s');
     await server.close();
     server = null;
     expect(room.router.closed).toBe(true);
+  }, 120_000);
+});
+
+describe('voice plugin', () => {
+  it('hands its extension to the live-session hub, whenever the hub was registered', async () => {
+    const data = tempDataDir();
+    const config = loadConfig({ LOG_LEVEL: 'silent', DATA_DIR: data.dir, DEMO: 'off', VOICE: 'off' });
+    const fastify = Fastify(serverOptions(config));
+    const used: SessionExtension[] = [];
+    // The hub (server/sessions/, another module) decorates `sessions`; here only its `use`.
+    fastify.decorate('sessions', { use: (ext: SessionExtension) => void used.push(ext) });
+    try {
+      await fastify.register(app, { config });
+      await fastify.ready();
+      expect(used.map((e) => e.prefix)).toEqual(['voice.']);
+      expect(typeof used[0]?.onLeave).toBe('function');
+      expect(typeof used[0]?.onEnd).toBe('function');
+    } finally {
+      await fastify.close();
+      data.remove();
+    }
   }, 120_000);
 });
 
