@@ -322,7 +322,8 @@ export class VoiceRoom {
   }
 
   #assertOpen(): void {
-    if (this.closed) throw new ApiError('VoiceUnavailable', 'this voice call has closed; join again');
+    // Closed under the request (emptied, session ended, worker died): a retry gets a fresh room.
+    if (this.closed) throw new ApiError('VoiceNotJoined', 'this voice call has closed; join again');
   }
 
   #holds(peer: VoicePeer): boolean {
