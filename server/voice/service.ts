@@ -1,11 +1,9 @@
 import { access, constants } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
-import type * as mediasoupModule from 'mediasoup';
 import type { types } from 'mediasoup';
 import { ApiError } from '../errors.ts';
 import type { VoiceConfig } from './config.ts';
+import { resolveWorkerBin } from './mediasoup.ts';
 import { VoiceRoom } from './room.ts';
 import { WorkerPool } from './workers.ts';
 
@@ -59,15 +57,11 @@ export class VoiceService {
       return;
     }
     try {
-      const mediasoup = await loadMediasoup(this.config.workerBin);
-      const bin = mediasoup.workerBin;
-      if (this.config.workerBin !== undefined && bin !== this.config.workerBin) {
-        throw new Error(`mediasoup did not take MEDIASOUP_WORKER_BIN=${this.config.workerBin} (it uses ${bin})`);
-      }
+      const bin = await resolveWorkerBin(this.config.workerBin);
       await access(bin, constants.X_OK).catch(() => {
         throw new Error(`no executable mediasoup worker at ${bin}`);
       });
-      this.#pool = await WorkerPool.start(mediasoup, this.config, this.log);
+      this.#pool = await WorkerPool.start(bin, this.config, this.log);
       this.log.info({ workers: this.#pool.size, workerBin: bin }, 'voice available');
     } catch (err) {
       this.#unavailableReason = 'the media server (mediasoup worker) could not start';
@@ -148,20 +142,4 @@ export class VoiceService {
     this.#pool = null;
     this.#unavailableReason = 'the server is shutting down';
   }
-}
-
-/**
- * Loads mediasoup with the configured worker. mediasoup reads MEDIASOUP_WORKER_BIN once, when
- * first loaded, into its Worker module's `workerBin` export, which every createWorker() spawns;
- * so the configured path is set there (it then holds even if mediasoup was loaded before with
- * another environment, e.g. by another server in the same process).
- */
-async function loadMediasoup(workerBin: string | undefined): Promise<typeof mediasoupModule> {
-  const mediasoup = await import('mediasoup');
-  if (workerBin !== undefined && mediasoup.workerBin !== workerBin) {
-    const require = createRequire(import.meta.url);
-    const workerModule = require(join(dirname(require.resolve('mediasoup')), 'Worker.js')) as { workerBin: string };
-    workerModule.workerBin = workerBin;
-  }
-  return mediasoup;
 }

@@ -1,9 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type * as mediasoupModule from 'mediasoup';
 import type { types } from 'mediasoup';
 import type { VoiceConfig } from './config.ts';
-
-type Mediasoup = typeof mediasoupModule;
+import { spawnWorker } from './mediasoup.ts';
 
 /**
  * The mediasoup worker processes (one per core by default). Routers go to the worker with the
@@ -15,14 +13,14 @@ export class WorkerPool {
   #closed = false;
 
   private constructor(
-    private readonly mediasoup: Mediasoup,
+    private readonly bin: string,
     private readonly config: VoiceConfig,
     private readonly log: FastifyBaseLogger,
   ) {}
 
   /** Starts `config.workers` workers; throws (after closing any started) if one cannot start. */
-  static async start(mediasoup: Mediasoup, config: VoiceConfig, log: FastifyBaseLogger): Promise<WorkerPool> {
-    const pool = new WorkerPool(mediasoup, config, log);
+  static async start(bin: string, config: VoiceConfig, log: FastifyBaseLogger): Promise<WorkerPool> {
+    const pool = new WorkerPool(bin, config, log);
     try {
       for (let i = 0; i < config.workers; i++) await pool.#spawn();
     } catch (err) {
@@ -60,7 +58,7 @@ export class WorkerPool {
   }
 
   async #spawn(): Promise<void> {
-    const worker = await this.mediasoup.createWorker({ logLevel: 'warn' });
+    const worker = await spawnWorker(this.bin, { logLevel: 'warn' });
     this.#workers.push(worker);
     this.#routers.set(worker, 0);
     worker.on('died', (err) => {

@@ -8,129 +8,37 @@
  * The session channel is the in-process test hub (tests/helpers/session-hub.ts), bridged into
  * each page; the live-session channel is another module's.
  */
-import { createServer, type Server } from 'node:http';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionMessage } from '../../server/sessions/extension.ts';
 import type { VoiceService } from '../../server/voice/service.ts';
-import type { VoiceClient } from '../../web/lib/voice/client.ts';
 import type { VoiceState } from '../../web/lib/voice/state.ts';
 import type { TestConnection, TestSessionHub } from '../helpers/session-hub.ts';
 import { hubFor, session, startVoice } from '../helpers/voice.ts';
 import { launchChromium } from './browser.ts';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
-/** web/lib/voice/client.ts bundled for the page as `window.Voice`. */
-async function bundleClient(): Promise<string> {
-  const output = await build({
-    configFile: false,
-    logLevel: 'silent',
-    root: ROOT,
-    build: {
-      write: false,
-      minify: false,
-      lib: { entry: `${ROOT}web/lib/voice/client.ts`, formats: ['iife'], name: 'Voice' },
-    },
-  });
-  const results = Array.isArray(output) ? output : [output];
-  for (const result of results) {
-    if ('output' in result) {
-      const chunk = result.output.find((o) => o.type === 'chunk');
-      if (chunk !== undefined && 'code' in chunk) return chunk.code;
-    }
-  }
-  throw new Error('no bundle produced');
-}
-
-/** The page side of the channel: requests go to the test hub, pushes come back via __push. */
-const PAGE = `<!doctype html><meta charset="utf-8"><title>voice</title><script src="/voice.js"></script>
-<script>
-  const params = new URLSearchParams(location.search);
-  const subscribers = new Map();
-  window.__push = (msg) => { for (const cb of subscribers.get(msg.type) ?? []) cb(msg); };
-  const channel = {
-    async request(type, data) {
-      const answer = await window.voiceRequest(type, data ?? {});
-      if (answer.ok) return answer.data;
-      throw answer.error;
-    },
-    notify(type, data) { void window.voiceRequest(type, data ?? {}); },
-    on(type, cb) {
-      if (!subscribers.has(type)) subscribers.set(type, new Set());
-      subscribers.get(type).add(cb);
-      return () => subscribers.get(type).delete(cb);
-    },
-    connected: true,
-    connectionId: params.get('connection'),
-    userId: params.get('user'),
-  };
-  window.__client = new Voice.VoiceClient({ channel });
-  window.__client.subscribe((s) => { window.__state = s; });
-</script>`;
+import { MEDIA_ARGS, voicePages, type VoicePages } from './voice-page.ts';
 
 describe('voice with real media (Chromium ↔ mediasoup worker)', () => {
   let voice: VoiceService;
   let hub: TestSessionHub;
   let browser: Browser;
-  let http: Server;
-  let base = '';
+  let pages: VoicePages;
 
   beforeAll(async () => {
     voice = await startVoice();
     hub = hubFor(voice, session(['ada', 'ben', 'cy'], 'media'));
-    const script = await bundleClient();
-    http = createServer((req, res) => {
-      if (req.url?.startsWith('/voice.js')) {
-        res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
-      } else {
-        res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
-      }
-    });
-    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-    const address = http.address();
-    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    browser = await launchChromium([
-      '--use-fake-device-for-media-stream',
-      '--use-fake-ui-for-media-stream',
-      '--autoplay-policy=no-user-gesture-required',
-    ]);
+    browser = await launchChromium(MEDIA_ARGS);
+    pages = await voicePages(browser);
   }, 120_000);
 
   afterAll(async () => {
+    await pages?.close();
     await browser?.close();
-    await new Promise((resolve) => http?.close(resolve));
     await voice?.close();
   });
 
-  /** A page whose VoiceClient talks through `connection`. */
   async function open(connection: TestConnection): Promise<Page> {
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (err) => errors.push(err.message));
-    await page.exposeFunction('voiceRequest', async (type: string, data: Record<string, unknown>) => {
-      try {
-        return { ok: true, data: await connection.request(type, data) };
-      } catch (error) {
-        return { ok: false, error };
-      }
-    });
-    for (const type of [
-      'voice.peerJoined',
-      'voice.peerLeft',
-      'voice.newProducer',
-      'voice.consumerClosed',
-      'voice.producerPaused',
-      'voice.producerResumed',
-      'voice.activeSpeaker',
-      'voice.levels',
-      'voice.closed',
-    ]) {
-      connection.on(type, (msg) => void page.evaluate((m) => window.__push(m), msg).catch(() => undefined));
-    }
-    await page.goto(`${base}/?connection=${connection.peer.connectionId}&user=${connection.peer.userId}`);
+    const { page, errors } = await pages.open(connection, 'client');
     expect(errors).toEqual([]);
     return page;
   }
@@ -195,11 +103,3 @@ describe('voice with real media (Chromium ↔ mediasoup worker)', () => {
     await benPage.close();
   }, 120_000);
 });
-
-declare global {
-  interface Window {
-    __push(msg: unknown): void;
-    __client: VoiceClient;
-    __state: VoiceState;
-  }
-}
