@@ -25,7 +25,10 @@ export function transportOptions(config: VoiceConfig, appData: types.AppData): t
   };
 }
 
-/** How often the observers judge who is speaking (ms), and the level under which one is silent (dBov). */
+/**
+ * How often the observers judge who is speaking (ms), and the level under which a producer is left
+ * out of the level reports (dBov; the UI's "speaking" threshold is higher, web/lib/voice/state.ts).
+ */
 export const activeSpeakerIntervalMs = 300;
 export const audioLevelIntervalMs = 400;
-export const audioLevelThreshold = -60;
+export const audioLevelThreshold = -70;

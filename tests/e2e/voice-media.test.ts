@@ -85,10 +85,11 @@ describe('voice with real media (Chromium ↔ mediasoup worker)', () => {
       (m.levels as { connectionId: string }[]).some((l) => l.connectionId === ada.peer.connectionId);
     await cy.waitFor('voice.levels', loud, 20_000);
     await ben.waitFor('voice.levels', loud, 20_000);
-    const dominant = await cy.waitFor('voice.activeSpeaker', () => true, 20_000);
-    expect([ada.peer.connectionId, ben.peer.connectionId]).toContain(dominant.connectionId);
+    // With Ben muted, Ada is the one speaker: the dominant one, for everyone.
+    await benPage.evaluate(() => window.__client.setMuted(true));
+    await cy.waitFor('voice.activeSpeaker', (m) => m.connectionId === ada.peer.connectionId, 20_000);
     await expect
-      .poll(async () => (await state(benPage)).peers.some((p) => p.speaking || p.dominant), { timeout: 20_000 })
+      .poll(async () => (await state(benPage)).peers.find((p) => p.userId === 'ada')?.dominant, { timeout: 20_000 })
       .toBe(true);
 
     // Mute stops Ada's levels and shows her muted to Ben.
