@@ -33,7 +33,7 @@ interface RequestError {
 }
 
 /** Errors after which retrying cannot help: the user must act (or an admin). */
-const finalCodes = new Set(['forbidden', 'voice_full', 'voice_transport_limit', 'voice_unavailable']);
+const finalCodes = new Set(['forbidden', 'voice_full', 'voice_transport_limit', 'voice_unavailable', 'microphone']);
 
 interface JoinAnswer {
   peers: { connectionId: string; userId: string; displayName: string; producers: { id: string; paused: boolean }[] }[];
@@ -193,7 +193,14 @@ export class VoiceClient {
     this.#update({ microphoneId });
     const producer = this.#producer;
     if (producer === null) return;
-    const track = await this.#openMicrophone(microphoneId);
+    let track: MediaStreamTrack;
+    try {
+      track = await this.#openMicrophone(microphoneId);
+    } catch (err) {
+      // The current microphone keeps working.
+      this.#update({ message: `microphone: ${errorMessage(err)}` });
+      return;
+    }
     if (this.#producer !== producer || producer.closed) {
       track.stop();
       return;
@@ -250,7 +257,10 @@ export class VoiceClient {
       this.#recvTransport = await this.#createTransport('recv', generation);
       if (!current()) return;
 
-      this.#track ??= await this.#openMicrophone(this.#state.microphoneId);
+      this.#track ??= await this.#openMicrophone(this.#state.microphoneId).catch((err: unknown) => {
+        // Denied or missing microphone: retrying will not help; the user must act.
+        throw { code: 'microphone', message: `microphone: ${errorMessage(err)}` } satisfies RequestError;
+      });
       if (!current()) return;
       this.#startMeter(this.#track);
       const paused = this.#microphoneShouldPause();

@@ -3,7 +3,7 @@ import { FakeHandler, type types } from 'mediasoup-client';
 import * as fakeParameters from 'mediasoup-client/fakeParameters';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SessionChannel } from '../../../../web/lib/session/channel.ts';
-import { VoiceClient } from '../../../../web/lib/voice/client.ts';
+import { VoiceClient, type VoiceClientOptions } from '../../../../web/lib/voice/client.ts';
 import type { VoiceState } from '../../../../web/lib/voice/state.ts';
 
 /**
@@ -67,7 +67,7 @@ interface Handler {
   setConnectionState(state: types.ConnectionState): void;
 }
 
-function setup(options: { disconnectGraceMs?: number } = {}) {
+function setup(options: Partial<VoiceClientOptions> = {}) {
   const channel = new ScriptedChannel();
   const handlers: Handler[] = [];
   const base = FakeHandler.createFactory(fakeParameters);
@@ -256,6 +256,20 @@ describe('VoiceClient signalling (mediasoup-client FakeHandler)', () => {
     expect(voice.state).toMatchObject({ status: 'unavailable', message: 'voice is not available' });
     await new Promise((r) => setTimeout(r, 50));
     expect(channel.types().filter((t) => t === 'voice.capabilities')).toHaveLength(1);
+  });
+
+  it('a refused microphone fails the join with a message, without retrying', async () => {
+    const { channel, voice } = setup({
+      openMicrophone: async () => {
+        throw new Error('Permission denied');
+      },
+    });
+    await voice.join();
+    expect(voice.state).toMatchObject({ status: 'failed', message: 'microphone: Permission denied', peers: [] });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(channel.types().filter((t) => t === 'voice.join')).toHaveLength(1);
+    // What the server holds for this connection is freed.
+    expect(channel.types().at(-1)).toBe('voice.leave');
   });
 
   it('switches microphones by replacing the track, and leave stops it', async () => {
