@@ -253,9 +253,12 @@ export class VoiceClient {
       });
       if (joined.activeSpeaker !== null) this.#activeSpeaker(joined.activeSpeaker);
 
-      this.#sendTransport = await this.#createTransport('send', generation);
-      this.#recvTransport = await this.#createTransport('recv', generation);
-      if (!current()) return;
+      const send = await this.#createTransport('send', generation);
+      if (!current()) return send.close();
+      this.#sendTransport = send;
+      const recv = await this.#createTransport('recv', generation);
+      if (!current()) return recv.close();
+      this.#recvTransport = recv;
 
       this.#track ??= await this.#openMicrophone(this.#state.microphoneId).catch((err: unknown) => {
         // Denied or missing microphone: retrying will not help; the user must act.
@@ -265,7 +268,7 @@ export class VoiceClient {
       this.#startMeter(this.#track);
       const paused = this.#microphoneShouldPause();
       // The track outlives producers: it is reused after a reconnect and stopped on leave.
-      const producer = await this.#sendTransport.produce({
+      const producer = await send.produce({
         track: this.#track,
         stopTracks: false,
         appData: { paused },
