@@ -14,6 +14,7 @@ import mediaPlugin from './plugins/media.ts';
 import metricsPlugin from './plugins/metrics.ts';
 import roomsPlugin from './plugins/rooms.ts';
 import sessionsPlugin, { reauthorizeSessions } from './plugins/sessions.ts';
+import voicePlugin from './plugins/voice.ts';
 import apiRoutes from './routes/api/index.ts';
 import healthRoutes from './routes/health.ts';
 import syncRoutes, { type AuthorizeDocument } from './routes/sync/index.ts';
@@ -59,6 +60,7 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, options) => {
   await fastify.register(roomsPlugin);
   await fastify.register(mediaPlugin);
   await fastify.register(agreementPlugin);
+  await fastify.register(voicePlugin);
   await fastify.register(authPlugin);
   await fastify.register(bootstrapPlugin);
   await fastify.register(sessionsPlugin);

@@ -1,4 +1,6 @@
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
+import type { VoiceConfig } from './voice/config.ts';
 
 /** Everything the server reads from the environment, validated once at start. */
 export interface Config {
@@ -35,6 +37,8 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** Folder with the built web app (vite build output). */
   webDir: string;
+  /** Voice in live sessions (mediasoup SFU). */
+  voice: VoiceConfig;
 }
 
 export class ConfigError extends Error {
@@ -88,5 +92,27 @@ export function loadConfig(env: Env = process.env): Config {
     maxUploadBytes: int(env, 'MAX_UPLOAD_BYTES', 2 * 1024 * 1024 * 1024, 1024),
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0),
     webDir: resolve(env.WEB_DIR || 'build/web'),
+    voice: voiceConfig(env),
+  };
+}
+
+function voiceConfig(env: Env): VoiceConfig {
+  const minPort = int(env, 'VOICE_RTC_MIN_PORT', 40_000, 1);
+  const maxPort = int(env, 'VOICE_RTC_MAX_PORT', 49_999, 1);
+  if (maxPort > 65_535 || minPort > maxPort) {
+    throw new ConfigError(
+      `VOICE_RTC_MIN_PORT..VOICE_RTC_MAX_PORT must be a range within 1..65535, got ${minPort}..${maxPort}`,
+    );
+  }
+  return {
+    enabled: oneOf(env, 'VOICE', ['on', 'off'] as const, 'on') === 'on',
+    workerBin: env.MEDIASOUP_WORKER_BIN || undefined,
+    workers: int(env, 'VOICE_WORKERS', availableParallelism(), 1),
+    listenIp: env.VOICE_LISTEN_IP || '127.0.0.1',
+    announcedAddress: env.VOICE_ANNOUNCED_ADDRESS || undefined,
+    rtcMinPort: minPort,
+    rtcMaxPort: maxPort,
+    maxParticipants: int(env, 'VOICE_MAX_PARTICIPANTS', 16, 1),
+    maxTransportsPerUser: int(env, 'VOICE_MAX_TRANSPORTS_PER_USER', 4, 2),
   };
 }

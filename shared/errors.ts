@@ -51,6 +51,16 @@ export const ErrorCode = {
   DatabaseUnavailable: { status: 503, message: 'Database unavailable' },
   /** The web app has not been built (`npm run build`). */
   WebNotBuilt: { status: 503, message: 'Web app not built; run npm run build' },
+  /** Voice is off (VOICE=off) or no mediasoup worker could start on this server. */
+  VoiceUnavailable: { status: 503, message: 'Voice is not available on this server' },
+  /** The session's voice call already has VOICE_MAX_PARTICIPANTS users. */
+  VoiceFull: { status: 409, message: 'The voice call is full' },
+  /** The user already holds VOICE_MAX_TRANSPORTS_PER_USER transports in this session. */
+  VoiceTransportLimit: { status: 429, message: 'Too many voice transports for this user' },
+  /** A voice request before `voice.join` (or after leaving the call). */
+  VoiceNotJoined: { status: 409, message: 'Join the voice call first' },
+  /** The media server refused the parameters (DTLS, RTP, codecs) the client sent. */
+  VoiceMediaRejected: { status: 422, message: 'The media server rejected these parameters' },
   InternalError: { status: 500, message: 'Internal server error' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

@@ -66,6 +66,11 @@ export class SessionHub {
     this.extensions.push(extension);
   }
 
+  /** The registered extensions (read-only; for operations and tests). */
+  registered(): readonly SessionExtension[] {
+    return [...this.extensions];
+  }
+
   get(taskId: string): LiveSession | undefined {
     return this.byTask.get(taskId);
   }

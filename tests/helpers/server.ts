@@ -24,8 +24,9 @@ export function tempDataDir(): { dir: string; remove(): void } {
 
 /** Builds the real app (same plugin as main.ts) and listens on 127.0.0.1 (port 0 unless given). */
 export async function startServer(env: Record<string, string | undefined>): Promise<TestServer> {
-  // No demo project unless a test asks for it: most tests want an empty database.
-  const config = loadConfig({ LOG_LEVEL: 'silent', PORT: '0', DEMO: 'off', ...env });
+  // No demo project unless a test asks for it: most tests want an empty database. No voice
+  // workers either (VOICE: 'on' for tests that talk): the others should not spawn media processes.
+  const config = loadConfig({ LOG_LEVEL: 'silent', PORT: '0', DEMO: 'off', VOICE: 'off', ...env });
   const fastify = Fastify(serverOptions(config));
   await fastify.register(app, { config });
   await fastify.listen({ host: '127.0.0.1', port: config.port });
