@@ -7,6 +7,7 @@ import { layerDocName, taskDocName } from '../../shared/domain/doc-names.ts';
 import { LayerDoc, TaskDoc, type LayerContext, type Taxonomy, type Tier } from '../../shared/model/index.ts';
 import { createUser, findUserByUsername } from '../accounts/accounts.ts';
 import { generatePassword } from '../accounts/secrets.ts';
+import type { MediaInfo } from '../media/probe.ts';
 import { MediaService } from '../media/service.ts';
 import { MediaStore } from '../media/store.ts';
 import { createProject, setMember } from '../projects/projects.ts';
@@ -198,6 +199,12 @@ export async function seedDemo(
   await setMember(db, project.id, ben, 'annotator', [], managerId);
 
   const media = new MediaService(db, new MediaStore(options.dataDir));
+  // The video's probe, recorded (tests/unit/media/demo-probe.test.ts keeps it true): the demo
+  // starts on a machine without ffmpeg too.
+  const recorded = JSON.parse(await readFile(`${DEMO_MEDIA}demo.mp4.probe.json`, 'utf8')) as {
+    sha256: string;
+    info: MediaInfo;
+  };
   const upload = (filename: string) =>
     media.upload({
       projectId: project.id,
@@ -205,6 +212,7 @@ export async function seedDemo(
       filename,
       source: createReadStream(`${DEMO_MEDIA}${filename}`),
       maxBytes: 64 * 1024 * 1024,
+      ...(filename === 'demo.mp4' ? { recorded } : {}),
     });
   const video = await upload('demo.mp4');
   const speech = await upload('speech.wav');

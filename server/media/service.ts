@@ -131,6 +131,12 @@ export interface UploadInput {
   truncated?: () => boolean;
   /** The request's logger (progress and outcome lines carry its request id). */
   log?: MediaLog;
+  /**
+   * What a probe of these exact bytes returned on another machine (the demo's video), used only
+   * when ffprobe is missing here: the app then starts with its demo on a machine without ffmpeg.
+   * Peaks are left to be computed on first request (unavailable without ffmpeg).
+   */
+  recorded?: { sha256: string; info: MediaInfo };
 }
 
 /** Uploads at least this large log their progress at debug level. */
@@ -209,13 +215,25 @@ export class MediaService {
   }
 
   private async process(input: UploadInput, stored: StoredMedia): Promise<MediaRow> {
-    const info = await probeMedia(stored.path, this.tools);
+    const recorded = input.recorded?.sha256 === stored.sha256 ? input.recorded.info : null;
+    let info: MediaInfo;
+    let probed = true;
+    try {
+      info = await probeMedia(stored.path, this.tools);
+    } catch (error) {
+      if (!(recorded && error instanceof MediaError && error.code === 'tool_missing')) throw error;
+      (input.log ?? this.log).warn(
+        { sha256: stored.sha256 },
+        'ffprobe missing: using the recorded probe of these bytes',
+      );
+      [info, probed] = [recorded, false];
+    }
     if (info.kind === 'text') {
       // Refuse a broken transcript now, not when someone opens it.
       parseTranscript(await readFile(stored.path, 'utf8'), `transcript.${stored.ext}`);
     }
     const withAudio = info.kind !== 'text' && info.sampleRate !== null;
-    if (withAudio) await this.storedPeaks(stored.path, info, stored.sha256);
+    if (withAudio && probed) await this.storedPeaks(stored.path, info, stored.sha256);
     const id = newId();
     return this.db.transaction(async (tx) => {
       const [row] = await tx
@@ -230,7 +248,7 @@ export class MediaService {
           ext: stored.ext,
           bytes: stored.bytes,
           info,
-          hasPeaks: withAudio ? 'yes' : 'none',
+          hasPeaks: withAudio ? (probed ? 'yes' : 'no') : 'none',
           createdBy: input.actorId,
         })
         .returning();
