@@ -4,7 +4,8 @@
  * (Chromium's beeping test source), the session started and joined in the workspace, voice joined
  * from the session panel. Each hears the other (inbound RTP bytes grow in the receiving
  * transport's getStats), mute stops the flow, the speaking indicator follows the active speaker,
- * and leaving tears down the server side (the router's dump, then the router).
+ * a dropped session socket (a network blip) is recovered from without a click, and leaving tears
+ * down the server side (the router's dump, then the router).
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -101,7 +102,7 @@ describe('voice in a live session (Chromium fake microphones ↔ mediasoup worke
     return (await receivedBytes(page)) - before;
   }
 
-  it('two reviewers hear each other; mute stops the flow; the speaker shows; leaving frees the server side', async () => {
+  it('two reviewers hear each other; mute stops the flow; the speaker shows; a blip heals; leaving frees the server side', async () => {
     const A = await pageAs(rita);
     const B = await pageAs(rob);
     await openWorkspace(A, setup.taskId);
@@ -159,6 +160,27 @@ describe('voice in a live session (Chromium fake microphones ↔ mediasoup worke
     expect(await flow(B, 1500)).toBe(0);
     expect(await flow(A, 1000)).toBeGreaterThan(1000);
     await A.screenshot({ path: join(ARTIFACTS, 'voice-session.png') });
+
+    // A network blip on Rob's side: his session socket drops. The server frees his call; his
+    // channel reconnects as a new connection and his client rejoins the call by itself.
+    const live = server.app.sessions.get(setup.taskId)!;
+    const robConnection = [...live.connections.values()].find((c) => c.userId === rob.id)!;
+    // 1011 (server error): not a final code, so the client reconnects, as after a lost network.
+    robConnection.socket.close(1011, 'network blip (test)');
+    await until('Rob’s channel back as a new connection', async () =>
+      [...live.connections.values()].some((c) => c.userId === rob.id && c.connectionId !== robConnection.connectionId)
+        ? true
+        : null,
+    );
+    await expect.poll(() => voiceStatus(B), { timeout: 30_000 }).toBe('Connected');
+    await until(
+      'the call whole again: four transports, nothing left of the old connection',
+      async () => ((await server.app.voice.dump(sessionId))?.transportIds.length === 4 ? true : null),
+      { timeout: 30_000 },
+    );
+    await until('Rita hears Rob again', async () => ((await flow(A, 1000)) > 1000 ? true : null), { timeout: 30_000 });
+    await voice(A).getByRole('button', { name: 'Unmute' }).click();
+    await until('Rob hears Rita again', async () => ((await flow(B, 1000)) > 1000 ? true : null), { timeout: 30_000 });
 
     // Rita leaves voice: her two transports go from the router; Rob's call ends for her.
     await voice(A).getByRole('button', { name: 'Leave voice' }).click();
