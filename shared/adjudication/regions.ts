@@ -14,14 +14,16 @@
  *    layer has no member; a region with every layer, one content and IoU ≥ θ throughout is
  *    unanimous (`kind` null).
  *
- * Events are compared as intervals of ± `eventTolerance` around their time; boxes by their time
- * range (their frame geometry is carried over, not compared). Spans are not adjudicated here:
- * their offsets refer to texts of each layer.
+ * Events are compared as intervals of ± `eventTolerance` around their time. Boxes are compared
+ * in time and on the frame: they group only where their rectangles overlap (a matching weighs
+ * time IoU × area IoU, so two objects boxed by two people pair up object by object), and agree
+ * only when the area IoU ≥ θ too (else a `boundary` disagreement: the same object, boxed
+ * differently). Spans are not adjudicated here: their offsets refer to texts of each layer.
  */
 import { maxLexMatching } from '../agreement/assignment.ts';
 import type { WeightedEdge } from '../agreement/assignment.ts';
 import { iou, overlapCandidates } from '../agreement/segments.ts';
-import type { Annotation } from '../model/annotation.ts';
+import type { Annotation, Box } from '../model/annotation.ts';
 
 export type DisagreementKind = 'label' | 'boundary' | 'missing';
 
@@ -88,7 +90,7 @@ export function regionsOf(
 ): Region[] {
   const ordered = [...layers].sort((a, b) => (a.layerId < b.layerId ? -1 : a.layerId > b.layerId ? 1 : 0));
   const groups: Member[][] = [];
-  const reps: { start: number; end: number }[] = [];
+  const reps: Rep[] = [];
   for (const layer of ordered) {
     const items: Member[] = [];
     for (const a of layer.annotations) {
@@ -101,22 +103,27 @@ export function regionsOf(
     for (let g = 0; g < reps.length; g++)
       for (let k = offsets[g]; k < offsets[g + 1]; k++) {
         const w = iou(reps[g], items[cand[k]]);
-        if (w > 0 && w >= rule.iou) edges.push({ a: g, b: cand[k], w });
+        if (!(w > 0 && w >= rule.iou)) continue;
+        const area = areaOverlap(reps[g].box, boxOf(items[cand[k]]));
+        if (area > 0) edges.push({ a: g, b: cand[k], w: w * area });
       }
     const matched = new Set<number>();
     for (const [g, b] of maxLexMatching(reps.length, edges)) {
       groups[g].push(items[b]);
       matched.add(b);
       const n = groups[g].length;
+      const step = (from: number, to: number): number => from + (to - from) / n;
+      const [rb, ib] = [reps[g].box, boxOf(items[b])];
       reps[g] = {
-        start: reps[g].start + (items[b].start - reps[g].start) / n,
-        end: reps[g].end + (items[b].end - reps[g].end) / n,
+        start: step(reps[g].start, items[b].start),
+        end: step(reps[g].end, items[b].end),
+        box: rb && ib ? { x: step(rb.x, ib.x), y: step(rb.y, ib.y), w: step(rb.w, ib.w), h: step(rb.h, ib.h) } : rb,
       };
     }
     items.forEach((m, b) => {
       if (matched.has(b)) return;
       groups.push([m]);
-      reps.push({ start: m.start, end: m.end });
+      reps.push({ start: m.start, end: m.end, box: boxOf(m) });
     });
   }
   const merged = pairBoundaries(groups, reps);
@@ -126,10 +133,13 @@ export function regionsOf(
   return out.sort((a, b) => a.start - b.start || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
-/** Step 2: joins groups of disjoint layers that overlap by at least half of the shorter one. */
-function pairBoundaries(groups: Member[][], reps: { start: number; end: number }[]): Member[][] {
+/**
+ * Step 2: joins groups of disjoint layers that overlap by at least half of the shorter one (boxes:
+ * and whose rectangles overlap at all).
+ */
+function pairBoundaries(groups: Member[][], reps: Rep[]): Member[][] {
   const order = groups.map((_, i) => i).sort((a, b) => reps[a].start - reps[b].start || a - b);
-  const out: { members: Member[]; layers: Set<string>; rep: { start: number; end: number } }[] = [];
+  const out: { members: Member[]; layers: Set<string>; rep: Rep }[] = [];
   let active: typeof out = [];
   for (const i of order) {
     const rep = reps[i];
@@ -139,7 +149,7 @@ function pairBoundaries(groups: Member[][], reps: { start: number; end: number }
       if ([...layers].some((l) => g.layers.has(l))) return false;
       const inter = Math.min(g.rep.end, rep.end) - Math.max(g.rep.start, rep.start);
       const shorter = Math.min(g.rep.end - g.rep.start, rep.end - rep.start);
-      return inter > 0 && inter >= shorter / 2;
+      return inter > 0 && inter >= shorter / 2 && areaOverlap(g.rep.box, rep.box) > 0;
     });
     if (host) {
       host.members.push(...groups[i]);
@@ -188,7 +198,31 @@ export function content(m: Member): string {
 
 function agrees(a: Member, b: Member, theta: number): boolean {
   const w = iou(a, b);
-  return w > 0 && w >= theta;
+  if (!(w > 0 && w >= theta)) return false;
+  // Boxes: the same part of the frame as well.
+  const area = areaOverlap(boxOf(a), boxOf(b));
+  return area > 0 && area >= theta;
+}
+
+/** A group's representative: mean interval, and for boxes the mean rectangle. */
+interface Rep {
+  start: number;
+  end: number;
+  box?: Box | undefined;
+}
+
+function boxOf(m: Member): Box | undefined {
+  return m.annotation.kind === 'box' ? m.annotation.box : undefined;
+}
+
+/** Area IoU of two frame rectangles; 1 when either is not a box (nothing to compare). */
+export function areaOverlap(a: Box | undefined, b: Box | undefined): number {
+  if (a === undefined || b === undefined) return 1;
+  const w = Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x);
+  const h = Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y);
+  if (w <= 0 || h <= 0) return 0;
+  const inter = w * h;
+  return inter / (a.w * a.h + b.w * b.h - inter);
 }
 
 /** Largest set of members with one content and every pair agreeing on boundaries. */

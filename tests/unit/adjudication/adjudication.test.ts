@@ -333,3 +333,79 @@ describe('provenance and decisions in the model', () => {
     expect([...(tiersTouchedByUpdate(server.doc, rejection) ?? ['refused'])]).toEqual([]);
   });
 });
+
+describe('boxes: compared in time and on the frame', () => {
+  type B = [x: number, y: number, w: number, h: number, label?: string];
+  /** A layer of boxes on the `boxes` tier, all shown from 0 to 4 s (ids `<layer>-b<i>`). */
+  function boxes(layerId: string, list: B[]): LayerInput {
+    const doc = new LayerDoc();
+    const ctx = context({ author: `user-${layerId}` });
+    list.forEach(([x, y, w, h, label], i) =>
+      doc.create(
+        {
+          id: `${layerId}-b${i}`,
+          tierId: 'boxes',
+          kind: 'box',
+          start: 0,
+          end: 4,
+          box: { x, y, w, h },
+          label: label ?? 'car',
+        },
+        ctx,
+      ),
+    );
+    return { layerId, userId: `user-${layerId}`, annotations: doc.list() };
+  }
+  const left: B = [0.05, 0.1, 0.2, 0.2];
+  const right: B = [0.6, 0.5, 0.3, 0.3];
+  const shape = (layers: LayerInput[]) =>
+    regionsOf('boxes', layers).map((r) => [r.kind, r.members.map((m) => m.annotation.id).join(' ')]);
+
+  it('pairs two people’s boxes object by object, whatever order they drew them in', () => {
+    const a = boxes('A', [left, right]);
+    const b = boxes('B', [
+      [0.61, 0.5, 0.3, 0.3],
+      [0.05, 0.11, 0.2, 0.2],
+    ]);
+    expect(shape([a, b])).toEqual([
+      [null, 'A-b0 B-b1'],
+      [null, 'A-b1 B-b0'],
+    ]);
+  });
+
+  it('the same object boxed differently is a boundary disagreement; boxes apart are missing ones', () => {
+    // B's first box overlaps A's left box with area IoU 1/3 (< θ); B's second is elsewhere.
+    const a = boxes('A', [left]);
+    const b = boxes('B', [
+      [0.15, 0.1, 0.2, 0.2],
+      [0.5, 0.0, 0.1, 0.1],
+    ]);
+    const regions = regionsOf('boxes', [a, b]);
+    expect(regions.map((r) => [r.kind, r.members.map((m) => m.annotation.id).join(' ')])).toEqual([
+      ['boundary', 'A-b0 B-b0'],
+      ['missing', 'B-b1'],
+    ]);
+  });
+
+  it('pre-merges only boxes that agree on the frame, with the mean rectangle', () => {
+    const a = boxes('A', [left, right]);
+    const b = boxes('B', [
+      [0.07, 0.1, 0.2, 0.2],
+      [0.0, 0.8, 0.1, 0.1],
+    ]);
+    const { inputs, open } = preMerge(
+      { id: 'boxes', kind: 'box' },
+      [a, b],
+      { annotations: [], rejections: new Map() },
+      who,
+    );
+    expect(inputs).toHaveLength(1);
+    const merged = inputs[0] as { box: { x: number; y: number; w: number; h: number } };
+    expect(merged.box.x).toBeCloseTo(0.06, 10);
+    expect(merged.box).toMatchObject({ y: 0.1, w: 0.2, h: 0.2 });
+    expect(open.map((d) => [d.kind, d.members.map((m) => m.annotation.id).join(' ')])).toEqual([
+      ['missing', 'A-b1'],
+      ['missing', 'B-b1'],
+    ]);
+  });
+});
