@@ -145,6 +145,8 @@ describe('voice in a live session (Chromium fake microphones ↔ mediasoup worke
 
     // Rob mutes: Rita stops receiving, sees him muted, and Rita (the one speaker) is dominant for Rob.
     await voice(B).getByRole('button', { name: 'Mute' }).click();
+    // The chip tells Rob he is in the call, muted, without opening the panel.
+    await expect.poll(() => B.getByTestId('session-voice').textContent()).toMatch(/voice \(muted\)/);
     await expect.poll(() => peerRow(A, rob).getAttribute('data-muted')).toBe('true');
     await A.waitForTimeout(500); // packets in flight when the producer paused
     expect(await flow(A, 1500)).toBe(0);
