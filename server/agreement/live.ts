@@ -24,7 +24,7 @@ import type * as Y from 'yjs';
 import { LayerDoc } from '../../shared/model/layer.ts';
 import type { Annotation } from '../../shared/model/annotation.ts';
 import type { Taxonomy } from '../../shared/model/taxonomy.ts';
-import type { Tier } from '../../shared/model/tier.ts';
+import { layerCoversTier, type Tier } from '../../shared/model/tier.ts';
 import {
   AgreementCache,
   assembleTaskReport,
@@ -52,6 +52,8 @@ export interface TaskLayerRef {
   kind: 'annotator' | 'gold';
   /** Name of the layer's Y.Doc for `openLayer`. */
   docName: string;
+  /** Tiers the layer is compared on (its owner may annotate them); absent or null: every tier. */
+  tierIds?: readonly string[] | null;
 }
 
 /** What the service needs to know about a task. */
@@ -390,7 +392,7 @@ export class LiveAgreement {
     const tierReports = new Map<string, TierReport>();
     for (const tier of ctx.tiers) {
       const per = new Map<string, PreparedLayer>();
-      for (const l of layers) per.set(l.ref.layerId, this.prepare(tier, l));
+      for (const l of layers) if (layerCoversTier(l.ref, tier.id)) per.set(l.ref.layerId, this.prepare(tier, l));
       prepared.set(tier.id, per);
       tierReports.set(tier.id, this.computeTier(ctx, settings, tier, per, cache));
     }
@@ -494,7 +496,9 @@ export class LiveAgreement {
         const layerIds = dirty.get(tier.id);
         if (!layerIds) continue;
         const per = new Map(loaded.prepared.get(tier.id));
-        for (const l of loaded.layers) if (layerIds.has(l.ref.layerId)) per.set(l.ref.layerId, this.prepare(tier, l));
+        for (const l of loaded.layers)
+          if (layerIds.has(l.ref.layerId) && layerCoversTier(l.ref, tier.id))
+            per.set(l.ref.layerId, this.prepare(tier, l));
         loaded.prepared.set(tier.id, per);
         loaded.tierReports.set(tier.id, this.computeTier(loaded.ctx, loaded.settings, tier, per, loaded.cache));
         this.count(state, tier.id);

@@ -12,6 +12,7 @@ import type { ProjectSettings } from '../../shared/domain/project.ts';
 import type { MediaService } from '../media/service.ts';
 import { parseTranscript, transcriptText } from '../media/transcript.ts';
 import type { Database } from '../storage/database.ts';
+import { annotatorTierIds } from '../tasks/layer-tiers.ts';
 import { agreementReports, layers, media, projects, taskMedia, tasks } from '../storage/schema.ts';
 import type { TaskContext } from './live.ts';
 
@@ -58,6 +59,11 @@ export class AgreementStore {
         .orderBy(asc(taskMedia.position)),
     ]);
     const { settings } = row.project;
+    const tierIdsOf = await annotatorTierIds(
+      this.db,
+      row.project,
+      layerRows.flatMap((l) => (l.kind === 'annotator' && l.userId ? [l.userId] : [])),
+    );
     const video = bundle.find((b) => b.m.kind === 'video' && b.m.info.frameRate);
     const resolution: Resolution | null =
       settings.agreement.resolution.unit === 'frame' && video?.m.info.frameRate
@@ -81,7 +87,13 @@ export class AgreementStore {
       texts,
       layers: layerRows
         .filter((l) => l.kind === 'gold' || l.userId !== null)
-        .map((l) => ({ layerId: l.id, userId: l.userId ?? GOLD_USER, kind: l.kind, docName: layerDocName(l.id) })),
+        .map((l) => ({
+          layerId: l.id,
+          userId: l.userId ?? GOLD_USER,
+          kind: l.kind,
+          docName: layerDocName(l.id),
+          tierIds: l.kind === 'annotator' && l.userId ? (tierIdsOf.get(l.userId) ?? null) : null,
+        })),
     };
   }
 

@@ -5,6 +5,7 @@ import { newId } from '../../shared/model/index.ts';
 import { decide, type Subject } from '../access/policy.ts';
 import { layerResource, type ProjectRow, type TaskRow } from '../access/access.ts';
 import { audit } from '../audit/audit.ts';
+import { annotatorTierIds } from './layer-tiers.ts';
 import { ApiError } from '../errors.ts';
 import type { Database } from '../storage/database.ts';
 import { assignments, layers, media, projectMembers, tasks, taskMedia, users } from '../storage/schema.ts';
@@ -252,6 +253,8 @@ export async function taskView(db: Database, task: TaskRow, project: ProjectRow,
     db.select().from(layers).where(eq(layers.taskId, task.id)),
   ]);
   const rejection = await rejectionView(db, task);
+  const annotatorIds = allLayers.flatMap((l) => (l.kind === 'annotator' && l.userId ? [l.userId] : []));
+  const tierIdsOf = await annotatorTierIds(db, project, annotatorIds);
   const mine = people.find((p) => p.u.id === subject.userId)?.a;
   const facts = {
     status: task.status,
@@ -267,6 +270,8 @@ export async function taskView(db: Database, task: TaskRow, project: ProjectRow,
         userId: layer.userId,
         docName: layerDocName(layer.id),
         access: decide(subject, resource, 'write') ? ('write' as const) : ('read' as const),
+        /** Tiers the layer is compared on (its owner may annotate them); null: every tier. */
+        tierIds: (layer.kind === 'annotator' && layer.userId ? tierIdsOf.get(layer.userId) : undefined) ?? null,
       };
     })
     .filter((l) => l !== null)

@@ -6,7 +6,7 @@
  */
 import type { Annotation, AnnotationInput, GoldDecision, Provenance, ProvenanceSource } from '../model/annotation.ts';
 import type { Rejection } from '../model/decisions.ts';
-import type { Tier } from '../model/tier.ts';
+import { layerCoversTier, type Tier } from '../model/tier.ts';
 import { DEFAULT_RULE, regionsOf } from './regions.ts';
 import type { AdjudicationRule, Disagreement, LayerInput, Member, Region } from './regions.ts';
 
@@ -75,7 +75,7 @@ export function preMerge(
   who: Decider,
   rule: AdjudicationRule = DEFAULT_RULE,
 ): PreMerge {
-  const need = quorum(rule, layers.length);
+  const need = quorum(rule, layers.filter((l) => layerCoversTier(l, tier.id)).length);
   const used = usedSources(gold.annotations);
   const inputs: AnnotationInput[] = [];
   const open: Disagreement[] = [];

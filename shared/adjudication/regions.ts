@@ -24,6 +24,7 @@ import { maxLexMatching } from '../agreement/assignment.ts';
 import type { WeightedEdge } from '../agreement/assignment.ts';
 import { iou, overlapCandidates } from '../agreement/segments.ts';
 import type { Annotation, Box } from '../model/annotation.ts';
+import { layerCoversTier } from '../model/tier.ts';
 
 export type DisagreementKind = 'label' | 'boundary' | 'missing';
 
@@ -33,6 +34,8 @@ export interface LayerInput {
   /** The annotator (null when unknown). */
   userId: string | null;
   annotations: readonly Annotation[];
+  /** Tiers the layer takes part in (its owner may annotate them); absent or null: every tier. */
+  tierIds?: readonly string[] | null;
 }
 
 export interface AdjudicationRule {
@@ -88,7 +91,10 @@ export function regionsOf(
   layers: readonly LayerInput[],
   rule: AdjudicationRule = DEFAULT_RULE,
 ): Region[] {
-  const ordered = [...layers].sort((a, b) => (a.layerId < b.layerId ? -1 : a.layerId > b.layerId ? 1 : 0));
+  // A layer whose owner may not annotate the tier has nothing "missing" on it.
+  const ordered = layers
+    .filter((l) => layerCoversTier(l, tierId))
+    .sort((a, b) => (a.layerId < b.layerId ? -1 : a.layerId > b.layerId ? 1 : 0));
   const groups: Member[][] = [];
   const reps: Rep[] = [];
   for (const layer of ordered) {

@@ -106,6 +106,11 @@ export interface ReportLayer {
   kind: 'annotator' | 'gold';
   /** All readable annotations of the layer (`LayerDoc.list()`), any tier. */
   annotations: readonly Annotation[];
+  /**
+   * Tiers the layer takes part in (its owner may annotate them); absent or null: every tier.
+   * See shared/model `layerCoversTier`.
+   */
+  tierIds?: readonly string[] | null;
 }
 
 export interface TaskReportInput {

@@ -35,7 +35,7 @@
  */
 import type { Annotation } from '../model/annotation.ts';
 import type { AttributeDef, AttributeValue, Taxonomy } from '../model/taxonomy.ts';
-import type { Tier } from '../model/tier.ts';
+import { layerCoversTier, type Tier } from '../model/tier.ts';
 import { cohenKappaFromConfusion, confusionFromWeightedPairs } from './cohen.ts';
 import { matchEvents } from './events.ts';
 import { fleissKappaCoded } from './fleiss.ts';
@@ -1891,9 +1891,10 @@ export function taskReport(input: TaskReportInput, cache: AgreementCache = new A
     return byTier;
   });
   const tiers = input.tiers.map((tier) => {
-    const prepared = input.layers.map((layer, i) => {
+    const prepared = input.layers.flatMap((layer, i) => {
+      if (!layerCoversTier(layer, tier.id)) return [];
       const bucket = perLayer[i].get(tier.id);
-      return prepareItems(tier.id, layer, bucket?.items ?? [], bucket?.unresolved ?? 0);
+      return [prepareItems(tier.id, layer, bucket?.items ?? [], bucket?.unresolved ?? 0)];
     });
     return tierReport(
       { tier, taxonomy: input.taxonomy, settings, mediaDuration: input.mediaDuration, texts: input.texts },

@@ -158,3 +158,13 @@ export const SKILL_RE = /^[a-z0-9][a-z0-9_-]{0,39}$/;
 export function canEditTier(tier: Tier, role: Role, skills: readonly string[] = []): boolean {
   return tier.editRoles.includes(role) && tier.editSkills.every((s) => skills.includes(s));
 }
+
+/**
+ * Whether a layer takes part in a tier's comparisons (agreement, disagreements, pre-merge): a
+ * layer without `tierIds` (gold, or an owner whose rights are unknown) always; an annotator's
+ * layer only on the tiers its owner may annotate. A linguist-only transcript tier is not
+ * "missing" from the layer of an annotator who may not write it.
+ */
+export function layerCoversTier(layer: { tierIds?: readonly string[] | null }, tierId: string): boolean {
+  return layer.tierIds === undefined || layer.tierIds === null || layer.tierIds.includes(tierId);
+}

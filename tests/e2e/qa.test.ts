@@ -19,7 +19,7 @@ import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { createApiToken, createUser, findUserByUsername } from '../../server/accounts/accounts.ts';
 import { DEMO_TAXONOMY, DEMO_TIERS } from '../../server/demo/seed.ts';
-import { setMember } from '../../server/projects/projects.ts';
+import { setMember, updateProject } from '../../server/projects/projects.ts';
 import { projects } from '../../server/storage/schema.ts';
 import { LayerDoc, type LayerContext } from '../../shared/model/index.ts';
 import { formatValue } from '../../web/lib/qa/figures.ts';
@@ -31,6 +31,8 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const WEB_DIR = join(ROOT, 'build/web');
 const ARTIFACTS = join(ROOT, 'tests/e2e/artifacts');
 const PASSWORD = 'qa correct horse battery';
+/** The project's agreement threshold in this test (the demo keeps the default 0.667). */
+const STRICT = 0.9;
 
 interface TaskJson {
   id: string;
@@ -82,6 +84,15 @@ describe('QA console (Chromium)', () => {
     await setMember(db, projectId, qa.id, 'reviewer', [], qa.id);
     const cara = await createUser(db, { username: 'cara', displayName: 'Cara', password: PASSWORD }, null);
     await setMember(db, projectId, cara.id, 'annotator', [], qa.id);
+    // A strict QA lead: α ≥ 0.9 required, so the tour (Ben's drifting turns) is flagged.
+    const { settings, revision } = project!;
+    await updateProject(
+      db,
+      project!,
+      revision,
+      { settings: { ...settings, agreement: { ...settings.agreement, thresholds: { minAlpha: STRICT } } } },
+      qa.id,
+    );
     const adaRow = await findUserByUsername(db, 'ada');
     ada = { id: adaRow!.id, token: (await createApiToken(db, adaRow!.id, 'e2e', null, null)).token };
 
@@ -102,7 +113,7 @@ describe('QA console (Chromium)', () => {
 
   it('shows the demo agreement to a reviewer', async () => {
     await page.goto(`/projects/${projectId}`);
-    // The task list has an Agreement column for reviewers, with the tour flagged below 0.667.
+    // The task list has an Agreement column for reviewers, with the tour flagged below STRICT.
     const tourRow = page.getByTestId('task-row').filter({ hasText: 'Tour clip' });
     await tourRow.getByTestId('task-agreement').waitFor();
     await expect.poll(() => tourRow.getByTestId('task-agreement').getAttribute('data-below')).toBe('true');
@@ -172,7 +183,7 @@ describe('QA console (Chromium)', () => {
     const reject = await lead.request.post(`/api/tasks/${tourId}/transitions`, {
       data: { action: 'reject', reason: 'Speaker turns disagree; please re-check' },
     });
-    expect(reject.status()).toBe(200);
+    expect(reject.status(), await reject.text()).toBe(200);
 
     // Ada's layer, as Ada sees it.
     const res = await fetch(`${server.httpUrl}/api/tasks/${tourId}`, {

@@ -61,6 +61,8 @@ const projectRoutes: FastifyPluginAsync = async (fastify) => {
   async function reauthorize(projectId: string, userId: string) {
     const docs = await projectDocNames(db, projectId);
     fastify.reauthorize((doc, uid) => uid === userId && docs.has(doc));
+    // A member's role and skills decide which tiers their layers are compared on.
+    fastify.agreement.invalidate(await projectTaskIds(db, projectId));
   }
 
   fastify.get<{ Querystring: { limit: number; cursor?: string } }>(

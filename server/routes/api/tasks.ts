@@ -68,13 +68,19 @@ const taskSchema = {
       description: 'The layers you may read, with the access your WebSocket connection will get',
       items: {
         type: 'object',
-        required: ['id', 'kind', 'userId', 'docName', 'access'],
+        required: ['id', 'kind', 'userId', 'docName', 'access', 'tierIds'],
         properties: {
           id: { type: 'string' },
           kind: { enum: ['annotator', 'gold'] },
           userId: { type: ['string', 'null'] },
           docName: { type: 'string' },
           access: { enum: ['read', 'write'] },
+          tierIds: {
+            type: ['array', 'null'],
+            items: { type: 'string' },
+            description:
+              'Tiers the layer is compared on in agreement and adjudication: those its owner may annotate (null: every tier, e.g. gold)',
+          },
         },
       },
     },

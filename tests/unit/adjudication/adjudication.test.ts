@@ -409,3 +409,24 @@ describe('boxes: compared in time and on the frame', () => {
     ]);
   });
 });
+
+describe('layers compared only on the tiers their owners may annotate', () => {
+  it('finds nothing missing in a layer that may not write the tier, and counts the quorum without it', () => {
+    const a = layer('A', [[0, 2, 'speech']]);
+    const b = layer('B', [[0, 2, 'speech']]);
+    const c = layer('C', []);
+    const notC = { ...c.input, tierIds: ['events'] };
+    // With C taking part, its empty lane is a "missing" version; without, A and B agree outright.
+    expect(regionsOf('speech', [a.input, b.input, c.input]).map((r) => [r.kind, r.missing])).toEqual([
+      ['missing', ['C']],
+    ]);
+    expect(regionsOf('speech', [a.input, b.input, notC]).map((r) => [r.kind, r.missing])).toEqual([[null, []]]);
+    // The quorum (a strict majority) counts the layers that take part: A and B are 2 of 4 with
+    // two empty layers taking part (no majority), 2 of 2 when those may not write the tier.
+    const none = { annotations: [], rejections: new Map() };
+    const d = layer('D', []);
+    const notD = { ...d.input, tierIds: ['events'] };
+    expect(preMerge(speech, [a.input, b.input, c.input, d.input], none, who).inputs).toHaveLength(0);
+    expect(preMerge(speech, [a.input, b.input, notC, notD], none, who).inputs).toHaveLength(1);
+  });
+});

@@ -27,6 +27,8 @@ export interface AnnotatorLayer {
   layerId: string;
   userId: string | null;
   doc: LayerDoc;
+  /** Tiers the layer is compared on (the task API's `tierIds`; null: every tier). */
+  tierIds: readonly string[] | null;
 }
 
 export type Decision = { type: 'accept' | 'edit'; layerId: string } | { type: 'merge' } | { type: 'reject' };
@@ -72,7 +74,12 @@ export class AdjudicationState {
   /** Annotator layers as adjudication reads them (fresh snapshots). */
   inputs(): LayerInput[] {
     void this.version;
-    return this.annotators.map((a) => ({ layerId: a.layerId, userId: a.userId, annotations: a.doc.list() }));
+    return this.annotators.map((a) => ({
+      layerId: a.layerId,
+      userId: a.userId,
+      annotations: a.doc.list(),
+      tierIds: a.tierIds,
+    }));
   }
 
   goldState(): { annotations: Annotation[]; rejections: ReturnType<typeof readRejections> } {

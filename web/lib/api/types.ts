@@ -138,6 +138,8 @@ export interface TaskLayer {
   docName: string;
   /** What the WebSocket connection to this layer will allow. */
   access: 'read' | 'write';
+  /** Tiers the layer is compared on (its owner may annotate them); null: every tier. */
+  tierIds: string[] | null;
 }
 
 export interface PersonRef {
