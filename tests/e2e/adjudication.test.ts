@@ -26,6 +26,7 @@ import {
   openWorkspace,
   person,
   point,
+  sessionCookie,
   signedIn,
   state,
   until,
@@ -90,7 +91,7 @@ describe('adjudication into gold (Chromium, two reviewers)', () => {
     const task = await server.app.inject({
       method: 'GET',
       url: `/api/tasks/${setup.taskId}`,
-      headers: { cookie: await cookieOf(manager) },
+      headers: { cookie: await sessionCookie(server, manager) },
     });
     for (const l of (task.json() as { layers: Array<{ id: string; kind: string; userId: string | null }> }).layers)
       layerIds.set(l.kind === 'gold' ? 'gold' : l.userId!, l.id);
@@ -138,15 +139,6 @@ describe('adjudication into gold (Chromium, two reviewers)', () => {
     await server?.close();
     data?.remove();
   });
-
-  async function cookieOf(who: Person): Promise<string> {
-    const r = await server.app.inject({
-      method: 'POST',
-      url: '/api/auth/sign-in',
-      payload: { username: who.username, password: 'workspace correct horse' },
-    });
-    return String(r.headers['set-cookie']).split(';')[0]!;
-  }
 
   async function pageAs(who: Person): Promise<Page> {
     const context = await signedIn(browser, server, who);

@@ -100,6 +100,28 @@ export async function makeProject(
   return { projectId: project.id, taskId: task.id, media };
 }
 
+const cookies = new WeakMap<TestServer, Map<string, string>>();
+
+/**
+ * A session cookie (`name=value`) of `who`, for `server.app.inject` calls outside a browser;
+ * one sign-in per user and server (sign-in is rate-limited).
+ */
+export async function sessionCookie(server: TestServer, who: Person): Promise<string> {
+  let known = cookies.get(server);
+  if (!known) cookies.set(server, (known = new Map()));
+  const cached = known.get(who.id);
+  if (cached) return cached;
+  const r = await server.app.inject({
+    method: 'POST',
+    url: '/api/auth/sign-in',
+    payload: { username: who.username, password: PASSWORD },
+  });
+  if (r.statusCode !== 200) throw new Error(`sign-in of ${who.username}: HTTP ${r.statusCode}`);
+  const cookie = String(r.headers['set-cookie']).split(';')[0]!;
+  known.set(who.id, cookie);
+  return cookie;
+}
+
 /** A browser context signed in as `who` (session cookie from POST /api/auth/sign-in). */
 export async function signedIn(browser: Browser, server: TestServer, who: Person): Promise<BrowserContext> {
   const context = await browser.newContext({ baseURL: server.httpUrl, viewport: { width: 1440, height: 900 } });

@@ -20,6 +20,7 @@ import {
   makeProject,
   openWorkspace,
   person,
+  sessionCookie,
   signedIn,
   until,
   type Person,
@@ -119,7 +120,7 @@ describe('voice in a live session (Chromium fake microphones ↔ mediasoup worke
       await server.app.inject({
         method: 'GET',
         url: `/api/tasks/${setup.taskId}/session`,
-        headers: { cookie: await cookieOf(rita) },
+        headers: { cookie: await sessionCookie(server, rita) },
       })
     ).json<{ id: string }>().id;
 
@@ -197,13 +198,4 @@ describe('voice in a live session (Chromium fake microphones ↔ mediasoup worke
     );
     expect(pageErrors).toEqual([]);
   }, 180_000);
-
-  async function cookieOf(who: Person): Promise<string> {
-    const r = await server.app.inject({
-      method: 'POST',
-      url: '/api/auth/sign-in',
-      payload: { username: who.username, password: 'workspace correct horse' },
-    });
-    return String(r.headers['set-cookie']).split(';')[0]!;
-  }
 });

@@ -31,6 +31,7 @@ import {
   openWorkspace,
   person,
   point,
+  sessionCookie,
   signedIn,
   state,
   until,
@@ -96,7 +97,7 @@ describe('annotation workspace (Chromium, several people)', () => {
   /** Layer id of `who` (null: gold) in a task, from the server. */
   async function layerId(taskId: string, who: Person | null): Promise<string> {
     const r = await fetch(`${server.httpUrl}/api/tasks/${taskId}`, {
-      headers: { cookie: await sessionCookie(manager) },
+      headers: { cookie: await sessionCookie(server, manager) },
     });
     const task = (await r.json()) as { layers: Array<{ id: string; kind: string; userId: string | null }> };
     const layer = task.layers.find((l) => (who === null ? l.kind === 'gold' : l.userId === who.id));
@@ -104,24 +105,10 @@ describe('annotation workspace (Chromium, several people)', () => {
     return layer.id;
   }
 
-  const cookies = new Map<string, string>();
-  async function sessionCookie(who: Person): Promise<string> {
-    const known = cookies.get(who.id);
-    if (known) return known;
-    const r = await fetch(`${server.httpUrl}/api/auth/sign-in`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: who.username, password: 'workspace correct horse' }),
-    });
-    const cookie = (r.headers.get('set-cookie') ?? '').split(';')[0]!;
-    cookies.set(who.id, cookie);
-    return cookie;
-  }
-
   /** A layer's annotations as the server stores them. */
   async function serverAnnotations(id: string, as: Person): Promise<Array<Record<string, unknown>>> {
     const r = await fetch(`${server.httpUrl}/api/layers/${id}/annotations`, {
-      headers: { cookie: await sessionCookie(as) },
+      headers: { cookie: await sessionCookie(server, as) },
     });
     expect(r.status).toBe(200);
     return ((await r.json()) as { annotations: Array<Record<string, unknown>> }).annotations;
