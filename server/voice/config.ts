@@ -3,8 +3,9 @@ export interface VoiceConfig {
   /** VOICE=off: no workers are started and every voice request answers `voice_unavailable`. */
   enabled: boolean;
   /**
-   * MEDIASOUP_WORKER_BIN: the mediasoup-worker binary. Unset: mediasoup's own install location
-   * (node_modules/mediasoup/worker/out/Release), where its install step puts a prebuilt worker.
+   * MEDIASOUP_WORKER_BIN: the mediasoup-worker binary (scripts/mediasoup/worker-path.sh prints
+   * one). Unset: mediasoup's own install location (node_modules/mediasoup/worker/out/Release),
+   * which stays empty because package.json's allowScripts denies mediasoup's install step.
    */
   workerBin: string | undefined;
   /** Worker processes (one per core by default); sessions' routers are spread over them. */
