@@ -53,7 +53,8 @@ export interface CompactionResult {
  * Room.fold). `previous` is null when there is none, or when it is the version the caller said
  * it already holds.
  */
-export type MergeFn = (previous: Uint8Array | null, updates: Uint8Array[]) => Uint8Array;
+/** May be async: a room folds a long log in slices, yielding to other work between them. */
+export type MergeFn = (previous: Uint8Array | null, updates: Uint8Array[]) => Uint8Array | Promise<Uint8Array>;
 
 /**
  * Durable document storage. Every implementation must pass tests/unit/storage/contract.ts.

@@ -46,13 +46,30 @@ export class MemoryDocumentStore implements DocumentStore {
     }
   }
 
-  async compact(docName: string, merge: MergeFn, knownVersion?: number): Promise<CompactionResult> {
+  /** Compactions of one document run one at a time (Postgres: the advisory lock). */
+  private readonly compacting = new Map<string, Promise<unknown>>();
+
+  compact(docName: string, merge: MergeFn, knownVersion?: number): Promise<CompactionResult> {
+    const previous = this.compacting.get(docName) ?? Promise.resolve();
+    const next = previous.then(
+      () => this.compactNow(docName, merge, knownVersion),
+      () => this.compactNow(docName, merge, knownVersion),
+    );
+    const settled = next.catch(() => {});
+    this.compacting.set(docName, settled);
+    void settled.then(() => {
+      if (this.compacting.get(docName) === settled) this.compacting.delete(docName);
+    });
+    return next;
+  }
+
+  private async compactNow(docName: string, merge: MergeFn, knownVersion?: number): Promise<CompactionResult> {
     await Promise.resolve();
     const rows = this.rows.get(docName) ?? [];
     const previous = this.snapshots.get(docName);
     if (rows.length === 0)
       return { folded: 0, foldedBytes: 0, snapshotBytes: 0, snapshotVersion: previous?.version ?? 0 };
-    const state = merge(
+    const state = await merge(
       previous && previous.version !== knownVersion ? previous.state : null,
       rows.map((r) => r.update),
     );

@@ -15,6 +15,8 @@ export type Progress = (line: string) => void;
 export interface LatencyOutcome extends LatencyResult {
   config: string;
   serverCpuSeconds: number;
+  /** The server's event-loop delay during the run (warm-up included). */
+  serverLoopDelayMs: { p99: number; max: number };
 }
 
 export interface ColdOutcome {
@@ -48,7 +50,8 @@ async function withServer<T>(
     script: peer.script,
     core: 0,
     env: peer.env(phase, ctx),
-    nodeFlags: peer.nodeFlags(phase, ctx),
+    // BENCH_SERVER_NODE_FLAGS (e.g. --trace-gc): diagnostics for every peer's server alike.
+    nodeFlags: [...peer.nodeFlags(phase, ctx), ...(process.env.BENCH_SERVER_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? [])],
     label: `${peer.id} server`,
   });
   try {
@@ -91,6 +94,7 @@ export function latencyPhase(
       ...result,
       config: peer.describe('latency'),
       serverCpuSeconds: (after.cpuMicros - before.cpuMicros) / 1e6,
+      serverLoopDelayMs: after.loopDelayMs,
     };
   });
 }

@@ -83,6 +83,10 @@ export function formatReport(results: Results, targets: TargetResult[], notes: s
       : []),
     ['deliveries received / expected', (r) => (r.latency ? `${r.latency.received}/${r.latency.expected}` : 'n/a')],
     ['server CPU during latency run (s)', (r) => (r.latency ? r.latency.serverCpuSeconds.toFixed(2) : 'n/a')],
+    [
+      'server event-loop delay p99 / max (ms)',
+      (r) => (r.latency ? `${ms(r.latency.serverLoopDelayMs.p99)} / ${ms(r.latency.serverLoopDelayMs.max)}` : 'n/a'),
+    ],
     ['load-gen send lag p99 (ms)', (r) => ms(r.latency?.sendLagMs.p99)],
     [
       'load-gen CPU busy during load (%)',

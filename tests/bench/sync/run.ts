@@ -6,6 +6,7 @@ import { loadConfig } from '../../../server/config.ts';
 import { fullState, seedConcord, seedHocuspocus, seedLeveldb } from './cold-seed.ts';
 import { readOptions, type BenchOptions } from './options.ts';
 import { peers, type Peer, type PeerContext, type PeerId } from './peers.ts';
+import { pinPostgres, type PostgresPin } from './pin-postgres.ts';
 import { coldPhase, heapPhase, latencyPhase } from './phases.ts';
 import { BenchChild, killAll, taskset } from './processes.ts';
 import { evaluateTargets, formatReport, medianRound, writeJson, type PeerResults } from './report.ts';
@@ -22,8 +23,11 @@ const progress = (line: string): void =>
   console.log(`[${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}`);
 const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
+let postgresPin: PostgresPin | null = null;
+
 process.on('SIGINT', () => {
   killAll();
+  postgresPin?.restore();
   process.exit(130);
 });
 
@@ -37,6 +41,10 @@ async function main(): Promise<void> {
 
   const benchUrl = await recreateBenchDatabase(options.adminUrl);
   progress(`scratch database ${redact(benchUrl)} recreated`);
+  if (taskset.available) {
+    postgresPin = await pinPostgres(options.adminUrl, 0);
+    progress(postgresPin.note);
+  }
   const scratch = mkdtempSync(join(tmpdir(), 'concord-bench-'));
   const ctx: PeerContext = {
     benchUrl,
@@ -91,9 +99,10 @@ async function main(): Promise<void> {
     }
   } finally {
     await loadgen.stop();
+    postgresPin?.restore();
     rmSync(scratch, { recursive: true, force: true });
   }
-  report(options, results);
+  report(options, results, postgresPin?.note);
 }
 
 async function coldLoads(
@@ -149,10 +158,11 @@ async function coldLoads(
   }
 }
 
-function report(options: BenchOptions, results: Partial<Record<PeerId, PeerResults>>): void {
+function report(options: BenchOptions, results: Partial<Record<PeerId, PeerResults>>, pinNote?: string): void {
   const targets = evaluateTargets(results);
   const notes = [
     taskset.note,
+    ...(pinNote ? [pinNote] : []),
     'latency is measured from the scheduled send time to an observer seeing the edit (no coordinated omission)',
     ...(options.latencyRounds > 1
       ? [
@@ -193,6 +203,7 @@ main().then(
   (err: unknown) => {
     console.error('bench:sync failed:', err);
     killAll();
+    postgresPin?.restore();
     process.exit(1);
   },
 );

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { mergeIntoState } from '../../../server/rooms/merge.ts';
-import type { RoomObserver } from '../../../server/rooms/ports.ts';
+import type { MergeFn, RoomObserver } from '../../../server/rooms/ports.ts';
 import { silentLogger } from '../../../server/rooms/ports.ts';
+import { staggered } from '../../../server/rooms/room.ts';
 import { defaultRoomsOptions, Rooms, type RoomsOptions } from '../../../server/rooms/rooms.ts';
 import { MemoryDocumentStore } from '../../../server/storage/memory-store.ts';
 import { TestClient, tick, until } from '../../helpers/memory-socket.ts';
@@ -199,6 +200,66 @@ describe('document lifecycle', () => {
     expect(doc.getArray('a').toJSON()).toEqual(Array.from({ length: 35 }, (_, i) => i));
     direct.close();
     await rooms.shutdown();
+  });
+
+  it('documents edited at one pace compact at different log lengths, each within 75–100 % of the bound', async () => {
+    const store = new MemoryDocumentStore();
+    const firstAt = new Map<string, number>();
+    const names = Array.from({ length: 8 }, (_, i) => `team-doc-${i}`);
+    const rooms = new Rooms(store, options({ compaction: { maxUpdates: 40, maxBytes: 1 << 20 } }), silentLogger);
+    const directs = await Promise.all(names.map((name) => rooms.openDirect(name, 'test')));
+    for (let i = 1; i <= 40; i++) {
+      directs.forEach((direct) => direct.transact((doc) => doc.getArray('a').push([i])));
+      await Promise.all(directs.map((direct) => direct.flushed()));
+      for (const name of names) {
+        if (!firstAt.has(name) && (await store.load(name)).snapshot !== null) firstAt.set(name, i);
+      }
+    }
+    expect([...firstAt.keys()].sort()).toEqual([...names].sort());
+    for (const at of firstAt.values()) {
+      expect(at).toBeGreaterThanOrEqual(30);
+      expect(at).toBeLessThanOrEqual(40);
+    }
+    // In one burst they would all compact at the same edit.
+    expect(new Set(firstAt.values()).size).toBeGreaterThanOrEqual(4);
+    for (const name of names) expect(staggered(name)).toBe(staggered(name));
+    directs.forEach((direct) => direct.close());
+    await rooms.shutdown();
+  });
+
+  it('a long log is folded in slices, letting other work run in between; the snapshot holds every row', async () => {
+    const turnsSeen: boolean[] = [];
+    class ObservedStore extends MemoryDocumentStore {
+      override compact(docName: string, merge: MergeFn, knownVersion?: number) {
+        return super.compact(
+          docName,
+          async (previous, updates) => {
+            let otherWorkRan = false;
+            setImmediate(() => (otherWorkRan = true));
+            const state = await merge(previous, updates);
+            turnsSeen.push(otherWorkRan);
+            return state;
+          },
+          knownVersion,
+        );
+      }
+    }
+    const store = new ObservedStore();
+    const rooms = new Rooms(store, options({ compaction: { maxUpdates: 600, maxBytes: 1 << 30 } }), silentLogger);
+    const direct = await rooms.openDirect('long-log', 'test');
+    for (let i = 0; i < 600; i++) {
+      direct.transact((doc) => doc.getArray('a').push([i]));
+      if (i % 50 === 49) await direct.flushed();
+    }
+    await direct.flushed();
+    await until(() => turnsSeen.length > 0, 'a compaction');
+    expect(turnsSeen[0]).toBe(true);
+    direct.close();
+    await rooms.shutdown();
+    const stored = await store.load('long-log');
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, mergeIntoState(stored.snapshot, stored.updates));
+    expect(doc.getArray('a').toJSON()).toEqual(Array.from({ length: 600 }, (_, i) => i));
   });
 
   it('S2 compaction folds rows another instance wrote into the snapshot and tells the clients', async () => {

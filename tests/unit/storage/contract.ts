@@ -127,6 +127,17 @@ export function storageContract(
       expect(log[0]!.createdAt).toBeInstanceOf(Date);
     });
 
+    it('every byte value round-trips, at the sizes around the store’s switch of hex encoder (256 B)', async () => {
+      const doc = docName();
+      const sizes = [1, 64, 65, 255, 256, 257, 300];
+      const updates = sizes.map((size, k) => Uint8Array.from({ length: size }, (_, i) => (i * 7 + k) % 256));
+      await store.append(updates.map((u) => record(doc, u)));
+      const stored = await store.load(doc);
+      expect(stored.updates.map((u) => Buffer.from(u).toString('hex'))).toEqual(
+        updates.map((u) => Buffer.from(u).toString('hex')),
+      );
+    });
+
     it('a 1 MiB update round-trips byte-exact', async () => {
       const doc = docName();
       const big = new Y.Doc();

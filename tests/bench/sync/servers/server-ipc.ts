@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { announceReady, serveRequests } from '../ipc.ts';
 
 export interface HeapReport {
@@ -8,6 +9,8 @@ export interface HeapReport {
 export interface CpuReport {
   /** Process CPU time (user + system) in microseconds since start. */
   cpuMicros: number;
+  /** Event-loop delay since the previous probe (ms): how long a ready message could wait. */
+  loopDelayMs: { p99: number; max: number };
 }
 
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -18,6 +21,8 @@ const gc = (globalThis as { gc?: () => void }).gc;
  */
 export function serveBenchServer(port: number, close: () => Promise<void>): void {
   if (!gc) throw new Error('bench servers need --expose-gc');
+  const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+  loopDelay.enable();
   let stopping = false;
   const stop = (): void => {
     if (stopping) return;
@@ -41,7 +46,9 @@ export function serveBenchServer(port: number, close: () => Promise<void>): void
     },
     cpu: (): CpuReport => {
       const { user, system } = process.cpuUsage();
-      return { cpuMicros: user + system };
+      const loopDelayMs = { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 };
+      loopDelay.reset();
+      return { cpuMicros: user + system, loopDelayMs };
     },
     stop: () => {
       setImmediate(stop);
