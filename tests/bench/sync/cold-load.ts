@@ -1,3 +1,4 @@
+import * as Y from 'yjs';
 import { connectClient, within, type Protocol } from './clients.ts';
 import { signatureOf, sizesMatch, type ContentSignature } from './workload.ts';
 
@@ -8,6 +9,15 @@ export interface ColdTask {
   expected: ContentSignature;
   /** Size of the stored state; a frame of at least half of it is "the document arriving". */
   stateBytes: number;
+}
+
+export interface ColdRun {
+  samples: ColdSample[];
+  /**
+   * The same client library integrating the whole document in one Y.applyUpdate into a fresh
+   * Y.Doc, with no server involved (median of 3): what any server's cold load costs at least.
+   */
+  clientApplyMs: number;
 }
 
 export interface ColdSample {
@@ -30,8 +40,9 @@ export interface ColdSample {
  * answers sync before its load finishes and sends the content afterwards as an update, so
  * `synced` alone would flatter it.) Documents are loaded one at a time.
  */
-export async function runColdLoads(task: ColdTask): Promise<ColdSample[]> {
+export async function runColdLoads(task: ColdTask): Promise<ColdRun> {
   const samples: ColdSample[] = [];
+  let loaded: Uint8Array | null = null;
   for (const doc of task.docNames) {
     const started = performance.now();
     let stateFrameMs = NaN;
@@ -60,8 +71,18 @@ export async function runColdLoads(task: ColdTask): Promise<ColdSample[]> {
       actual.meta === task.expected.meta &&
       actual.idSum === task.expected.idSum;
     samples.push({ doc, syncedMs, contentMs, contentOk, stateFrameMs });
+    loaded = Y.encodeStateAsUpdate(client.doc);
     client.destroy();
     await new Promise((r) => setTimeout(r, 100));
   }
-  return samples;
+  const applies: number[] = [];
+  for (let i = 0; i < 3 && loaded; i++) {
+    const doc = new Y.Doc();
+    const started = performance.now();
+    Y.applyUpdate(doc, loaded);
+    applies.push(performance.now() - started);
+    doc.destroy();
+  }
+  applies.sort((a, b) => a - b);
+  return { samples, clientApplyMs: applies[1] ?? NaN };
 }

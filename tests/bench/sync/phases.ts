@@ -1,4 +1,4 @@
-import type { ColdSample, ColdTask } from './cold-load.ts';
+import type { ColdRun, ColdSample, ColdTask } from './cold-load.ts';
 import type { IdleTask } from './heap.ts';
 import type { LatencyResult, LatencyTask } from './latency.ts';
 import type { BenchOptions } from './options.ts';
@@ -26,6 +26,8 @@ export interface ColdOutcome {
   firstMs: number;
   medianSyncedMs: number;
   medianStateFrameMs: number;
+  /** The client library alone integrating the whole state (see ColdRun). */
+  clientApplyMs: number;
   contentOk: boolean;
 }
 
@@ -51,7 +53,10 @@ async function withServer<T>(
     core: 0,
     env: peer.env(phase, ctx),
     // BENCH_SERVER_NODE_FLAGS (e.g. --trace-gc): diagnostics for every peer's server alike.
-    nodeFlags: [...peer.nodeFlags(phase, ctx), ...(process.env.BENCH_SERVER_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? [])],
+    nodeFlags: [
+      ...peer.nodeFlags(phase, ctx),
+      ...(process.env.BENCH_SERVER_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? []),
+    ],
     label: `${peer.id} server`,
   });
   try {
@@ -110,7 +115,7 @@ export function coldPhase(
 ): Promise<ColdOutcome> {
   return withServer(peer, 'cold', ctx, progress, async (_server, url) => {
     const task: ColdTask = { protocol: peer.protocol, url, docNames, expected, stateBytes };
-    const samples = await loadgen.request<ColdSample[]>('cold', { task }, 300_000);
+    const { samples, clientApplyMs } = await loadgen.request<ColdRun>('cold', { task }, 300_000);
     return {
       config: peer.describe('cold'),
       samples,
@@ -118,6 +123,7 @@ export function coldPhase(
       firstMs: samples[0]!.contentMs,
       medianSyncedMs: median(samples.map((s) => s.syncedMs)),
       medianStateFrameMs: median(samples.map((s) => s.stateFrameMs)),
+      clientApplyMs,
       contentOk: samples.every((s) => s.contentOk),
     };
   });

@@ -26,7 +26,9 @@ export async function pinPostgres(adminUrl: string, core: number): Promise<Postg
   let dataDirectory: string;
   const sql = postgres(adminUrl, { max: 1, onnotice: () => {} });
   try {
-    [{ setting: dataDirectory }] = await sql<{ setting: string }[]>`select setting from pg_settings where name = 'data_directory'`;
+    [{ setting: dataDirectory }] = await sql<
+      { setting: string }[]
+    >`select setting from pg_settings where name = 'data_directory'`;
   } catch (err) {
     return none(`data_directory unreadable: ${err instanceof Error ? err.message : String(err)}`);
   } finally {

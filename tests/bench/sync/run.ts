@@ -170,7 +170,7 @@ function report(options: BenchOptions, results: Partial<Record<PeerId, PeerResul
         ]
       : []),
     'heap per idle doc = growth between 20 % and 100 % of the documents, after global.gc() ×2 (one-off costs cancel out)',
-    'cold load = new client connect → synced and holding the full content; median over BENCH_COLD_REPEATS documents, each loaded once',
+    "cold load = new client connect → synced and holding the full content; median over BENCH_COLD_REPEATS documents, each loaded once; the server's share ends when the frame carrying (at least half of) the document has arrived, before the client integrates it",
   ];
   console.log(`\n${formatReport(results, targets, notes)}\n`);
   const jsonPath = fileURLToPath(new URL('results/latest.json', import.meta.url));
