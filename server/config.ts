@@ -79,7 +79,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxBufferedBytes: int(env, 'MAX_BUFFERED_BYTES', 8 * 1024 * 1024, 1024),
       heartbeatIntervalMs: int(env, 'HEARTBEAT_INTERVAL_MS', 30_000, 10),
       unloadDelayMs: int(env, 'UNLOAD_DELAY_MS', 5_000, 0),
-      commitWindowMs: int(env, 'COMMIT_WINDOW_MS', 2, 0),
+      commitWindowMs: int(env, 'COMMIT_WINDOW_MS', 5, 0),
       compactMaxUpdates: int(env, 'COMPACT_MAX_UPDATES', 1_000, 2),
       compactMaxBytes: int(env, 'COMPACT_MAX_BYTES', 4 * 1024 * 1024, 1024),
     },

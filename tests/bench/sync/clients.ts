@@ -90,12 +90,13 @@ export async function connectMany(
   protocol: Protocol,
   url: string,
   names: readonly string[],
+  onFrame?: FrameListener,
   batch = 50,
   timeoutMs = 60_000,
 ): Promise<SyncClient[]> {
   const clients: SyncClient[] = [];
   for (let i = 0; i < names.length; i += batch) {
-    const group = names.slice(i, i + batch).map((name) => connectClient(protocol, url, name));
+    const group = names.slice(i, i + batch).map((name) => connectClient(protocol, url, name, onFrame));
     clients.push(...group);
     await within(Promise.all(group.map((c) => c.synced)), timeoutMs, `syncing ${group.length} clients`);
   }

@@ -25,6 +25,9 @@ export interface LatencyResult {
   /** CPU time the load generator used during the scheduled load, in seconds. */
   loadgenCpuSeconds: number;
   loadSeconds: number;
+  /** Frames and bytes all clients received from the start of the load to the end of the drain. */
+  clientFrames: number;
+  clientBytes: number;
 }
 
 /** The latency workload, run inside the load-generator process. */
@@ -39,12 +42,19 @@ export async function runLatency(task: LatencyTask, progress: (line: string) => 
   let sent = 0;
 
   const names = Array.from({ length: task.docs }, (_, d) => `${task.docPrefix}-${d}`);
+  let clientFrames = 0;
+  let clientBytes = 0;
+  const countFrame = (bytes: number): void => {
+    clientFrames += 1;
+    clientBytes += bytes;
+  };
   const connectStarted = performance.now();
-  const writers = await connectMany(task.protocol, task.url, names);
+  const writers = await connectMany(task.protocol, task.url, names, countFrame);
   const observers: SyncClient[] = await connectMany(
     task.protocol,
     task.url,
     names.flatMap((name) => Array.from({ length: task.observers }, () => name)),
+    countFrame,
   );
   const connectMs = performance.now() - connectStarted;
   progress(`${writers.length} writers + ${observers.length} observers synced in ${connectMs.toFixed(0)} ms`);
@@ -63,6 +73,8 @@ export async function runLatency(task: LatencyTask, progress: (line: string) => 
     });
   }
 
+  clientFrames = 0;
+  clientBytes = 0;
   const cpuBefore = process.cpuUsage();
   const loadStarted = performance.now();
   const schedule: Schedule = { startAt: performance.now() + 200, intervalMs: task.intervalMs, writers: task.docs };
@@ -103,6 +115,7 @@ export async function runLatency(task: LatencyTask, progress: (line: string) => 
 
   const cpu = process.cpuUsage(cpuBefore);
   const loadSeconds = (performance.now() - loadStarted) / 1000;
+  const frames = { clientFrames, clientBytes };
   for (const client of [...writers, ...observers]) client.destroy();
   await new Promise((r) => setTimeout(r, 200));
   return {
@@ -113,5 +126,6 @@ export async function runLatency(task: LatencyTask, progress: (line: string) => 
     connectMs,
     loadgenCpuSeconds: (cpu.user + cpu.system) / 1e6,
     loadSeconds,
+    ...frames,
   };
 }

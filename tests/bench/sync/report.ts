@@ -106,6 +106,13 @@ export function formatReport(results: Results, targets: TargetResult[], notes: s
         ] as Array<[string, (r: PeerResults) => string]>)
       : []),
     ['deliveries received / expected', (r) => (r.latency ? `${r.latency.received}/${r.latency.expected}` : 'n/a')],
+    [
+      'frames / bytes clients received per delivery',
+      (r) =>
+        r.latency?.clientFrames
+          ? `${(r.latency.clientFrames / r.latency.received).toFixed(2)} / ${(r.latency.clientBytes / r.latency.received).toFixed(0)}`
+          : 'n/a',
+    ],
     ['server CPU during latency run (s)', (r) => (r.latency ? r.latency.serverCpuSeconds.toFixed(2) : 'n/a')],
     [
       'server event-loop delay p99 / max (ms)',
