@@ -41,7 +41,7 @@ async function main(): Promise<void> {
 
   const benchUrl = await recreateBenchDatabase(options.adminUrl);
   progress(`scratch database ${redact(benchUrl)} recreated`);
-  if (taskset.available) {
+  if (taskset.available && process.env.BENCH_PIN_POSTGRES !== '0') {
     postgresPin = await pinPostgres(options.adminUrl, 0);
     progress(postgresPin.note);
   }
