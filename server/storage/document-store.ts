@@ -64,11 +64,12 @@ const JS_HEX_MAX_BYTES = 256;
 
 /**
  * Hex digits of an update. Yjs encodes each update into a fresh Uint8Array, and V8 keeps typed
- * arrays of ≤ 64 bytes inside the JS heap. Reading `.buffer` of such an array, or handing it to
- * native code (Buffer#toString), makes V8 give it a real ArrayBuffer first; done per committed
- * edit, those survive scavenges by the megabyte and made every young-generation GC of the server
- * 3–5× longer (2–6 ms pauses instead of ~1 ms, measured in `npm run bench:sync` with --trace-gc).
- * Small updates (nearly every edit) are therefore encoded here, in plain JS.
+ * arrays of ≤ 64 bytes inside the JS heap; reading `.buffer` of such an array, or handing it to
+ * native code (Buffer#toString), makes V8 give it an ArrayBuffer of its own first. Per committed
+ * edit that is measurable: with the native path the server's young-generation GCs kept ~0.7 MB
+ * per scavenge and paused 2–6 ms under `npm run bench:sync`; with this one (and the parameters
+ * built in `appendParameters`) ~0.35 MB and 1.5–3 ms. Small updates (nearly every edit) are
+ * therefore encoded here, in plain JS.
  */
 function hex(bytes: Uint8Array): string {
   if (bytes.byteLength > JS_HEX_MAX_BYTES) {
