@@ -3,9 +3,11 @@
  * BENCH_OBSERVERS, BENCH_INTERVAL_MS, BENCH_IDLE_DOCS, BENCH_COLD_UPDATES, BENCH_COLD_REPEATS,
  * BENCH_DATABASE_URL (admin connection used to recreate the `concord_bench` database),
  * BENCH_PEERS and BENCH_PHASES (comma lists, to run a subset), BENCH_CPU_PROF=1 (Concord runs
- * with --cpu-prof into results/profiles/), BENCH_LATENCY_ROUNDS (latency phase repeated, peers
- * interleaved A B C A B C …; the table shows the round with the median p99 of each peer and every
- * round's p99, so one noisy moment on a shared machine does not decide a comparison).
+ * with --cpu-prof into results/profiles/), BENCH_LATENCY_ROUNDS (default 3: latency phase repeated,
+ * peers interleaved A B C A B C …; the table shows the round with the median p99 of each peer and
+ * every round's p99, so one noisy moment on a shared machine does not decide a comparison; single
+ * rounds at 45–48 ms p99 hit either peer on this machine), BENCH_PIN_POSTGRES,
+ * BENCH_SERVER_NODE_FLAGS.
  */
 export interface BenchOptions {
   seconds: number;
@@ -45,6 +47,6 @@ export function readOptions(): BenchOptions {
     peers: (process.env.BENCH_PEERS || 'concord,y-websocket-server,hocuspocus').split(',').map((p) => p.trim()),
     cpuProfile: process.env.BENCH_CPU_PROF === '1',
     phases: (process.env.BENCH_PHASES || 'latency,cold,heap').split(',').map((p) => p.trim()),
-    latencyRounds: int('BENCH_LATENCY_ROUNDS', 1),
+    latencyRounds: int('BENCH_LATENCY_ROUNDS', 3),
   };
 }
