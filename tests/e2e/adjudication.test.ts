@@ -8,7 +8,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Annotation } from '../../shared/model/annotation.ts';
 import { LayerDoc } from '../../shared/model/layer.ts';
@@ -27,7 +27,7 @@ import {
   person,
   point,
   sessionCookie,
-  signedIn,
+  Visitors,
   state,
   until,
   type Person,
@@ -56,8 +56,8 @@ describe('adjudication into gold (Chromium, two reviewers)', () => {
   let data: ReturnType<typeof tempDataDir>;
   let server: TestServer;
   let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const pageErrors: string[] = [];
+  const visitors = new Visitors();
+  const pageErrors = visitors.pageErrors;
   let manager: Person;
   let ada: Person;
   let ben: Person;
@@ -134,18 +134,14 @@ describe('adjudication into gold (Chromium, two reviewers)', () => {
   }, 120_000);
 
   afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
+    await visitors.closeAll();
     await browser?.close().catch(() => undefined);
     await server?.close();
     data?.remove();
   });
 
   async function pageAs(who: Person): Promise<Page> {
-    const context = await signedIn(browser, server, who);
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(`${who.username}: ${error.message}`));
-    return page;
+    return (await visitors.open(browser, server, who)).page;
   }
 
   /** Selects the gold annotation at `t` on the timeline and shows the inspector. */

@@ -131,6 +131,27 @@ export async function signedIn(browser: Browser, server: TestServer, who: Person
   return context;
 }
 
+/**
+ * The signed-in browser contexts one test file opens, and every uncaught page error they raise
+ * (each test file ends by expecting none).
+ */
+export class Visitors {
+  readonly pageErrors: string[] = [];
+  private readonly contexts: BrowserContext[] = [];
+
+  async open(browser: Browser, server: TestServer, who: Person): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await signedIn(browser, server, who);
+    this.contexts.push(context);
+    const page = await context.newPage();
+    page.on('pageerror', (error) => this.pageErrors.push(`${who.username}: ${error.message}`));
+    return { context, page };
+  }
+
+  async closeAll(): Promise<void> {
+    for (const context of this.contexts) await context.close().catch(() => undefined);
+  }
+}
+
 // ── the workspace's test hook ──────────────────────────────────────────────────────────────
 
 export interface HookItem {

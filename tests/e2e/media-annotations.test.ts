@@ -8,7 +8,7 @@
  */
 import { createReadStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Annotation } from '../../shared/model/annotation.ts';
 import { DEMO_MEDIA, DEMO_TAXONOMY, DEMO_TIERS } from '../../server/demo/seed.ts';
@@ -25,7 +25,7 @@ import {
   openWorkspace,
   person,
   point,
-  signedIn,
+  Visitors,
   state,
   until,
   type Person,
@@ -45,8 +45,8 @@ describe('annotations on the media (Chromium, two annotators)', () => {
   let data: ReturnType<typeof tempDataDir>;
   let server: TestServer;
   let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const pageErrors: string[] = [];
+  const visitors = new Visitors();
+  const pageErrors = visitors.pageErrors;
   let ada: Person;
   let ben: Person;
   let taskId: string;
@@ -103,7 +103,7 @@ describe('annotations on the media (Chromium, two annotators)', () => {
   }, 120_000);
 
   afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
+    await visitors.closeAll();
     await browser?.close().catch(() => undefined);
     await server?.close();
     data?.remove();
@@ -111,11 +111,7 @@ describe('annotations on the media (Chromium, two annotators)', () => {
   });
 
   async function pageAs(who: Person): Promise<Page> {
-    const context = await signedIn(browser, server, who);
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(`${who.username}: ${error.message}`));
-    return page;
+    return (await visitors.open(browser, server, who)).page;
   }
 
   function boxes(page: Page): Promise<ShownBox[]> {

@@ -5,7 +5,7 @@
  * A hands it over, B seeks and A's player follows.
  */
 import { mkdirSync } from 'node:fs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, tempDataDir, type TestServer } from '../helpers/server.ts';
 import { launchChromium } from './browser.ts';
@@ -17,7 +17,7 @@ import {
   openWorkspace,
   person,
   point,
-  signedIn,
+  Visitors,
   until,
   type Person,
   type Setup,
@@ -42,8 +42,8 @@ describe('live adjudication session (Chromium, two reviewers)', () => {
   let data: ReturnType<typeof tempDataDir>;
   let server: TestServer;
   let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const pageErrors: string[] = [];
+  const visitors = new Visitors();
+  const pageErrors = visitors.pageErrors;
   let rita: Person;
   let rob: Person;
   let setup: Setup;
@@ -72,18 +72,14 @@ describe('live adjudication session (Chromium, two reviewers)', () => {
   }, 120_000);
 
   afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
+    await visitors.closeAll();
     await browser?.close().catch(() => undefined);
     await server?.close();
     data?.remove();
   });
 
   async function pageAs(who: Person): Promise<Page> {
-    const context = await signedIn(browser, server, who);
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(`${who.username}: ${error.message}`));
-    return page;
+    return (await visitors.open(browser, server, who)).page;
   }
 
   async function seek(page: Page, t: number): Promise<void> {

@@ -7,7 +7,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatDuration } from '../../web/lib/components/format.ts';
 import { startServer, tempDataDir, type TestServer } from '../helpers/server.ts';
@@ -21,7 +21,7 @@ import {
   openWorkspace,
   person,
   point,
-  signedIn,
+  Visitors,
   state,
   until,
   type Person,
@@ -32,8 +32,8 @@ describe('comment threads (Chromium, two people)', () => {
   let data: ReturnType<typeof tempDataDir>;
   let server: TestServer;
   let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const pageErrors: string[] = [];
+  const visitors = new Visitors();
+  const pageErrors = visitors.pageErrors;
   let manager: Person;
   let ada: Person;
   let ben: Person;
@@ -71,18 +71,14 @@ describe('comment threads (Chromium, two people)', () => {
   }, 120_000);
 
   afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
+    await visitors.closeAll();
     await browser?.close().catch(() => undefined);
     await server?.close();
     data?.remove();
   });
 
   async function pageAs(who: Person): Promise<Page> {
-    const context = await signedIn(browser, server, who);
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(`${who.username}: ${error.message}`));
-    return page;
+    return (await visitors.open(browser, server, who)).page;
   }
 
   const commentsTab = (page: Page): Locator => page.getByRole('tab', { name: /^Comments/ });

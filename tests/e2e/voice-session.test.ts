@@ -9,7 +9,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, tempDataDir, type TestServer } from '../helpers/server.ts';
 import { requireWorker } from '../helpers/voice.ts';
@@ -21,7 +21,7 @@ import {
   openWorkspace,
   person,
   sessionCookie,
-  signedIn,
+  Visitors,
   until,
   type Person,
   type Setup,
@@ -37,8 +37,8 @@ describe('voice in a live session (Chromium fake microphones ↔ mediasoup worke
   let data: ReturnType<typeof tempDataDir>;
   let server: TestServer;
   let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const pageErrors: string[] = [];
+  const visitors = new Visitors();
+  const pageErrors = visitors.pageErrors;
   let rita: Person;
   let rob: Person;
   let setup: Setup;
@@ -77,18 +77,14 @@ describe('voice in a live session (Chromium fake microphones ↔ mediasoup worke
   }, 120_000);
 
   afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
+    await visitors.closeAll();
     await browser?.close().catch(() => undefined);
     await server?.close();
     data?.remove();
   });
 
   async function pageAs(who: Person): Promise<Page> {
-    const context = await signedIn(browser, server, who);
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(`${who.username}: ${error.message}`));
-    return page;
+    return (await visitors.open(browser, server, who)).page;
   }
 
   const voice = (page: Page) => page.getByRole('region', { name: 'Voice' });

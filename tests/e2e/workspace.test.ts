@@ -32,7 +32,7 @@ import {
   person,
   point,
   sessionCookie,
-  signedIn,
+  Visitors,
   state,
   until,
   type Person,
@@ -45,8 +45,8 @@ describe('annotation workspace (Chromium, several people)', () => {
   let data: ReturnType<typeof tempDataDir>;
   let server: TestServer;
   let browser: Browser;
-  const contexts: BrowserContext[] = [];
-  const pageErrors: string[] = [];
+  const visitors = new Visitors();
+  const pageErrors = visitors.pageErrors;
   let manager: Person;
   let ada: Person;
   let ben: Person;
@@ -80,18 +80,14 @@ describe('annotation workspace (Chromium, several people)', () => {
   }, 120_000);
 
   afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
+    await visitors.closeAll();
     await browser?.close().catch(() => undefined);
     await server?.close();
     data?.remove();
   });
 
-  async function pageAs(who: Person): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await signedIn(browser, server, who);
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(`${who.username}: ${error.message}`));
-    return { context, page };
+  function pageAs(who: Person): Promise<{ context: BrowserContext; page: Page }> {
+    return visitors.open(browser, server, who);
   }
 
   /** Layer id of `who` (null: gold) in a task, from the server. */

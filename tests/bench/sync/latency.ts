@@ -115,7 +115,7 @@ export async function runLatency(task: LatencyTask, progress: (line: string) => 
 
   const cpu = process.cpuUsage(cpuBefore);
   const loadSeconds = (performance.now() - loadStarted) / 1000;
-  const frames = { clientFrames, clientBytes };
+  const framesUntilDrained = { clientFrames, clientBytes };
   for (const client of [...writers, ...observers]) client.destroy();
   await new Promise((r) => setTimeout(r, 200));
   return {
@@ -126,6 +126,6 @@ export async function runLatency(task: LatencyTask, progress: (line: string) => 
     connectMs,
     loadgenCpuSeconds: (cpu.user + cpu.system) / 1e6,
     loadSeconds,
-    ...frames,
+    ...framesUntilDrained,
   };
 }
