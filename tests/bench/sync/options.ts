@@ -7,7 +7,7 @@
  * peers interleaved A B C A B C …; the table shows the round with the median p99 of each peer and
  * every round's p99, so one noisy moment on a shared machine does not decide a comparison; single
  * rounds at 45–48 ms p99 hit either peer on this machine), BENCH_PIN_POSTGRES,
- * BENCH_SERVER_NODE_FLAGS.
+ * BENCH_POSTGRES_CORE, BENCH_SERVER_NODE_FLAGS, BENCH_CONCORD_APPEND (a diagnostic, see below).
  */
 export interface BenchOptions {
   seconds: number;
@@ -23,6 +23,13 @@ export interface BenchOptions {
   cpuProfile: boolean;
   phases: string[];
   latencyRounds: number;
+  /** The core a local Postgres is moved to (0 = the server's, 1 = the load generator's). */
+  postgresCore: number;
+  /**
+   * 'off' is a diagnostic: Concord's log append resolves at once and stores nothing, so a run
+   * shows what the database costs. Its figures are not a result; the report says so.
+   */
+  concordAppend: 'postgres' | 'off';
 }
 
 function int(name: string, fallback: number, min = 1): number {
@@ -31,6 +38,14 @@ function int(name: string, fallback: number, min = 1): number {
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer ≥ ${min}, got "${raw}"`);
   return value;
+}
+
+function oneOf<T extends string>(name: string, values: readonly [T, ...T[]]): T {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return values[0];
+  if (!(values as readonly string[]).includes(raw))
+    throw new Error(`${name} must be one of ${values.join(', ')}, got "${raw}"`);
+  return raw as T;
 }
 
 export function readOptions(): BenchOptions {
@@ -48,5 +63,7 @@ export function readOptions(): BenchOptions {
     cpuProfile: process.env.BENCH_CPU_PROF === '1',
     phases: (process.env.BENCH_PHASES || 'latency,cold,heap').split(',').map((p) => p.trim()),
     latencyRounds: int('BENCH_LATENCY_ROUNDS', 3),
+    postgresCore: int('BENCH_POSTGRES_CORE', 0, 0),
+    concordAppend: oneOf('BENCH_CONCORD_APPEND', ['postgres', 'off'] as const),
   };
 }

@@ -46,7 +46,9 @@ export const peers: Peer[] = [
     // overwrite the main thread's. Files are CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile.
     nodeFlags: (_phase, ctx) => (ctx.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${ctx.cpuProfileDir}`] : []),
     describe: () =>
-      'real Postgres (DATABASE_URL): every update group-committed, compaction per 1000 rows; defaults otherwise',
+      process.env.BENCH_CONCORD_APPEND === 'off'
+        ? 'DIAGNOSTIC: the log append is switched off (BENCH_CONCORD_APPEND=off), nothing is stored'
+        : 'real Postgres (DATABASE_URL): every update group-committed, compaction per 1000 rows; defaults otherwise',
   },
   {
     id: 'y-websocket-server',

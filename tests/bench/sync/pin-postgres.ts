@@ -4,12 +4,14 @@ import postgres from 'postgres';
 import { spawnSync } from 'node:child_process';
 
 /**
- * Puts a local Postgres on the server's core for the run, and restores it afterwards.
+ * Puts a local Postgres on one core for the run (by default the server's, BENCH_POSTGRES_CORE),
+ * and restores it afterwards.
  *
  * The database is part of the server side of the benchmark (Concord commits every update to it,
  * Hocuspocus stores through it). Left unpinned, its backends run wherever the scheduler puts
  * them, often on the load generator's core, and that core's stalls are then measured as the
  * server's latency (seen as the load generator's send lag rising only while Concord runs).
+ * On the server's core it preempts the server instead (see README.md, "Where the p99 gap is").
  * New backends fork from the postmaster and inherit its CPU mask, so pinning the postmaster and
  * its current children covers every process the run will use.
  */
@@ -20,7 +22,8 @@ export interface PostgresPin {
 
 const none = (why: string): PostgresPin => ({ note: `Postgres NOT pinned (${why})`, restore: () => {} });
 
-export async function pinPostgres(adminUrl: string, core: number): Promise<PostgresPin> {
+/** `sharedWith` names who else runs on `core`, for the note (null: nobody the bench starts). */
+export async function pinPostgres(adminUrl: string, core: number, sharedWith: string | null): Promise<PostgresPin> {
   const host = new URL(adminUrl).hostname;
   if (!['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host)) return none('not on this machine');
   let dataDirectory: string;
@@ -51,7 +54,7 @@ export async function pinPostgres(adminUrl: string, core: number): Promise<Postg
   }
   if (!before.has(postmaster)) return none('taskset refused');
   return {
-    note: `Postgres (postmaster ${postmaster} and ${before.size - 1} processes) on core ${core} with the server`,
+    note: `Postgres (postmaster ${postmaster} and ${before.size - 1} processes) on core ${core}${sharedWith ? ` with ${sharedWith}` : ''}`,
     restore: () => {
       // Backends started during the run inherited the pinned mask; most have exited by now.
       const original = before.get(postmaster)!;

@@ -42,7 +42,8 @@ async function main(): Promise<void> {
   const benchUrl = await recreateBenchDatabase(options.adminUrl);
   progress(`scratch database ${redact(benchUrl)} recreated`);
   if (taskset.available && process.env.BENCH_PIN_POSTGRES !== '0') {
-    postgresPin = await pinPostgres(options.adminUrl, 0);
+    const with_ = options.postgresCore === 0 ? 'the server' : options.postgresCore === 1 ? 'the load generator' : null;
+    postgresPin = await pinPostgres(options.adminUrl, options.postgresCore, with_);
     progress(postgresPin.note);
   }
   const scratch = mkdtempSync(join(tmpdir(), 'concord-bench-'));
@@ -161,6 +162,11 @@ async function coldLoads(
 function report(options: BenchOptions, results: Partial<Record<PeerId, PeerResults>>, pinNote?: string): void {
   const targets = evaluateTargets(results);
   const notes = [
+    ...(options.concordAppend === 'off'
+      ? [
+          "DIAGNOSTIC RUN (BENCH_CONCORD_APPEND=off): Concord's log append stores nothing; its figures show what the database costs and are not a result",
+        ]
+      : []),
     taskset.note,
     ...(pinNote ? [pinNote] : []),
     'latency is measured from the scheduled send time to an observer seeing the edit (no coordinated omission)',

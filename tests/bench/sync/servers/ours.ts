@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
 import app, { serverOptions } from '../../../../server/app.ts';
 import { loadConfig } from '../../../../server/config.ts';
+import { PgDocumentStore } from '../../../../server/storage/document-store.ts';
 import { serveBenchServer } from './server-ipc.ts';
 
 /**
@@ -9,6 +10,11 @@ import { serveBenchServer } from './server-ipc.ts';
  * plus the bench IPC. Run in-process rather than through main.ts so the heap probe sees the
  * server's own heap.
  */
+if (process.env.BENCH_CONCORD_APPEND === 'off') {
+  // Diagnostic (options.ts): everything else runs as shipped, including the commit queue's
+  // timers and compaction of the (empty) log; only the database insert is gone.
+  PgDocumentStore.prototype.append = () => Promise.resolve();
+}
 const config = loadConfig(process.env);
 const fastify = Fastify(serverOptions(config));
 await fastify.register(app, { config });
