@@ -10,7 +10,7 @@ import { pinPostgres, type PostgresPin } from './pin-postgres.ts';
 import { coldPhase, heapPhase, latencyPhase } from './phases.ts';
 import { BenchChild, killAll, taskset } from './processes.ts';
 import { evaluateTargets, formatReport, medianRound, writeJson, type PeerResults } from './report.ts';
-import { redact, recreateBenchDatabase } from './scratch-db.ts';
+import { recreateBenchDatabase, redact, settleDatabase } from './scratch-db.ts';
 import { generateColdDocument } from './workload.ts';
 
 /**
@@ -145,6 +145,8 @@ async function coldLoads(
       progress(`cold load: seeding ${peer.label} FAILED: ${errorText(err)}`);
     }
   }
+  await settleDatabase(ctx.benchUrl);
+  progress('cold load: database vacuumed and checkpointed after seeding');
   for (const peer of selected.filter((p) => seeded.has(p.id))) {
     try {
       const outcome = await coldPhase(peer, ctx, loadgen, names, cold.expected, state.byteLength, progress);
