@@ -18,11 +18,11 @@ export async function recreateBenchDatabase(adminUrl: string): Promise<string> {
 }
 
 /**
- * Lets the database finish what a set-up left it: seeding Concord's cold document inserts and
- * deletes 100 000 log rows, and the autovacuum and checkpoint that follow would otherwise run
- * during whichever cold loads come next (seen: Concord's server share at 61–105 ms right after
- * the latency rounds and seeding, 40 ms after this). Every peer's cold loads start from the same
- * settled database.
+ * Lets the database finish what the set-up left it: the latency rounds and the seeding of
+ * Concord's cold document insert and delete some 100 000 log rows, and the autovacuum and
+ * checkpoint that follow would otherwise run during whichever cold loads come next. Seen in full
+ * runs: Concord's server share at 61–105 ms without this, 52 ms with it (40 ms in a run of the
+ * cold phase alone). Every peer's cold loads start from the same settled database.
  */
 export async function settleDatabase(benchUrl: string): Promise<void> {
   const sql = postgres(benchUrl, { max: 1, onnotice: () => {} });
