@@ -2,7 +2,8 @@
  * Bench options from the environment: BENCH_SECONDS, BENCH_WARMUP_SECONDS, BENCH_DOCS,
  * BENCH_OBSERVERS, BENCH_INTERVAL_MS, BENCH_IDLE_DOCS, BENCH_COLD_UPDATES, BENCH_COLD_REPEATS,
  * BENCH_DATABASE_URL (admin connection used to recreate the `concord_bench` database),
- * BENCH_PEERS and BENCH_PHASES (comma lists, to run a subset), BENCH_CPU_PROF=1 (Concord runs
+ * BENCH_PEERS and BENCH_PHASES (comma lists, to run a subset; `y-websocket-server-again` adds the
+ * calibration copy, see peers.ts), BENCH_CPU_PROF=1 (Concord runs
  * with --cpu-prof into results/profiles/), BENCH_LATENCY_ROUNDS (default 3: latency phase repeated,
  * peers interleaved A B C A B C …; the table shows the round with the median p99 of each peer and
  * every round's p99, so one noisy moment on a shared machine does not decide a comparison; single

@@ -1,6 +1,6 @@
 import type { Protocol } from './clients.ts';
 
-export type PeerId = 'concord' | 'y-websocket-server' | 'hocuspocus';
+export type PeerId = 'concord' | 'y-websocket-server' | 'hocuspocus' | 'y-websocket-server-again';
 export type Phase = 'latency' | 'cold' | 'heap';
 
 export interface PeerContext {
@@ -21,9 +21,28 @@ export interface Peer {
   nodeFlags(phase: Phase, ctx: PeerContext): string[];
   /** What configuration ran, printed with the results. */
   describe(phase: Phase): string;
+  /**
+   * A second copy of a peer, run in the latency rounds only: the ratio between the two copies is
+   * the benchmark's own noise, printed beside the targets (BENCH_PEERS=…,y-websocket-server-again).
+   */
+  copyOf?: PeerId;
 }
 
 const base = { HOST: '127.0.0.1', PORT: '0' };
+
+const yWebsocketServer: Peer = {
+  id: 'y-websocket-server',
+  label: '@y/websocket-server',
+  script: 'servers/y-websocket.ts',
+  protocol: 'y-websocket',
+  wsUrl: (port) => `ws://127.0.0.1:${port}`,
+  env: (phase, ctx) => (phase === 'cold' ? { ...base, YPERSISTENCE: ctx.leveldbDir } : { ...base }),
+  nodeFlags: () => [],
+  describe: (phase) =>
+    phase === 'cold'
+      ? 'YPERSISTENCE=y-leveldb, seeded with the merged state (its best case)'
+      : 'in memory, no persistence (its default)',
+};
 
 export const peers: Peer[] = [
   {
@@ -50,19 +69,7 @@ export const peers: Peer[] = [
         ? 'DIAGNOSTIC: the log append is switched off (BENCH_CONCORD_APPEND=off), nothing is stored'
         : 'real Postgres (DATABASE_URL): every update group-committed, compaction per 1000 rows; defaults otherwise',
   },
-  {
-    id: 'y-websocket-server',
-    label: '@y/websocket-server',
-    script: 'servers/y-websocket.ts',
-    protocol: 'y-websocket',
-    wsUrl: (port) => `ws://127.0.0.1:${port}`,
-    env: (phase, ctx) => (phase === 'cold' ? { ...base, YPERSISTENCE: ctx.leveldbDir } : { ...base }),
-    nodeFlags: () => [],
-    describe: (phase) =>
-      phase === 'cold'
-        ? 'YPERSISTENCE=y-leveldb, seeded with the merged state (its best case)'
-        : 'in memory, no persistence (its default)',
-  },
+  yWebsocketServer,
   {
     id: 'hocuspocus',
     label: '@hocuspocus/server',
@@ -72,5 +79,12 @@ export const peers: Peer[] = [
     env: (_phase, ctx) => ({ ...base, HOCUSPOCUS_DATABASE_URL: ctx.benchUrl }),
     nodeFlags: () => [],
     describe: () => 'extension-database → same Postgres (full state per doc, debounce 2 s / max 10 s)',
+  },
+  // Not selected by default: the calibration copy (see `copyOf`).
+  {
+    ...yWebsocketServer,
+    id: 'y-websocket-server-again',
+    label: '@y/websocket-server again',
+    copyOf: 'y-websocket-server',
   },
 ];

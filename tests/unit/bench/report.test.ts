@@ -62,4 +62,36 @@ describe('bench:sync targets', () => {
     expect(targets.find((t) => t.name.startsWith("cold load, the server's share"))!.pass).toBe(false);
     expect(targets.find((t) => t.name.startsWith('cold load end to end'))!.explanation).toBeUndefined();
   });
+
+  it('prints the noise floor beside the p99 verdict when a second copy of @y/websocket-server ran', () => {
+    const withP99 = (id: string, p99: number): PeerResults =>
+      ({
+        ...peer(id, cold(1, 1, 1)),
+        cold: null,
+        latency: {
+          config: '',
+          latencyMs: { p50: 1, p90: 2, p99, max: 9 },
+          sendLagMs: { p99: 1 },
+          serverLoopDelayMs: { p99: 1, max: 2 },
+          received: 100,
+          expected: 100,
+          serverCpuSeconds: 1,
+          loadgenCpuSeconds: 1,
+          loadSeconds: 10,
+        },
+      }) as unknown as PeerResults;
+    const base = { concord: withP99('concord', 4.2), 'y-websocket-server': withP99('y-websocket-server', 4.0) };
+    const alone = evaluateTargets(base)[0]!;
+    expect(alone.pass).toBe(false);
+    expect(alone.explanation).toBeUndefined();
+
+    const results = { ...base, 'y-websocket-server-again': withP99('y-websocket-server-again', 4.4) };
+    const calibrated = evaluateTargets(results)[0]!;
+    expect(calibrated.value).toBeCloseTo(1.05);
+    expect(calibrated.pass).toBe(false); // the verdict stays the letter of the target
+    expect(formatReport(results, evaluateTargets(results), [])).toContain(
+      'FAIL  p99 latency: ours ÷ @y/websocket-server: 1.05 × (target ≤ 1 ×)\n' +
+        "        the benchmark's own noise in this run: @y/websocket-server against a second copy of itself, 1.10 ×",
+    );
+  });
 });
