@@ -57,7 +57,16 @@ async function main(): Promise<void> {
   for (const peer of selected)
     results[peer.id] = { peer, latency: null, latencyRounds: [], cold: null, heap: null, notes: [], errors: [] };
 
-  const loadgen = BenchChild.start({ script: 'loadgen.ts', core: 1, env: {}, label: 'load generator' });
+  // --single-threaded-gc: on its one core, V8's parallel GC helpers only preempt the load
+  // generator's own main thread (perf sched: 161–215 times per 6 s). Without them, two copies of
+  // @y/websocket-server scored 0.99 × and 0.96 × against each other; with them 1.06 × and 1.26 ×.
+  const loadgen = BenchChild.start({
+    script: 'loadgen.ts',
+    core: 1,
+    env: {},
+    label: 'load generator',
+    nodeFlags: ['--single-threaded-gc'],
+  });
   try {
     await loadgen.waitReady();
 
