@@ -24,6 +24,8 @@ export interface BenchOptions {
   cpuProfile: boolean;
   phases: string[];
   latencyRounds: number;
+  /** BENCH_PIN_POSTGRES=0 leaves a local Postgres wherever the scheduler puts it. */
+  pinPostgres: boolean;
   /** The core a local Postgres is moved to (0 = the server's, 1 = the load generator's). */
   postgresCore: number;
   /**
@@ -64,6 +66,7 @@ export function readOptions(): BenchOptions {
     cpuProfile: process.env.BENCH_CPU_PROF === '1',
     phases: (process.env.BENCH_PHASES || 'latency,cold,heap').split(',').map((p) => p.trim()),
     latencyRounds: int('BENCH_LATENCY_ROUNDS', 3),
+    pinPostgres: oneOf('BENCH_PIN_POSTGRES', ['1', '0'] as const) === '1',
     postgresCore: int('BENCH_POSTGRES_CORE', 0, 0),
     concordAppend: oneOf('BENCH_CONCORD_APPEND', ['postgres', 'off'] as const),
   };

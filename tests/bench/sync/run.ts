@@ -41,9 +41,10 @@ async function main(): Promise<void> {
 
   const benchUrl = await recreateBenchDatabase(options.adminUrl);
   progress(`scratch database ${redact(benchUrl)} recreated`);
-  if (taskset.available && process.env.BENCH_PIN_POSTGRES !== '0') {
-    const with_ = options.postgresCore === 0 ? 'the server' : options.postgresCore === 1 ? 'the load generator' : null;
-    postgresPin = await pinPostgres(options.adminUrl, options.postgresCore, with_);
+  if (taskset.available && options.pinPostgres) {
+    const sharedWith =
+      options.postgresCore === 0 ? 'the server' : options.postgresCore === 1 ? 'the load generator' : null;
+    postgresPin = await pinPostgres(options.adminUrl, options.postgresCore, sharedWith);
     progress(postgresPin.note);
   }
   const scratch = mkdtempSync(join(tmpdir(), 'concord-bench-'));
@@ -76,7 +77,8 @@ async function main(): Promise<void> {
     // (A B C, C B A, …), so no peer always follows the same one or always goes first; with
     // @y/websocket-server in both places and a fixed order, the first place came out 1.23 ×
     // the second over six rounds.
-    if (options.phases.includes('latency') && selected.length > 0) {
+    const latencyRounds = options.phases.includes('latency') ? options.latencyRounds : 0;
+    if (latencyRounds > 0 && selected.length > 0) {
       progress(`latency: load-generator warm-up round against ${selected[0]!.label} (not counted)`);
       try {
         await latencyPhase(selected[0]!, ctx, loadgen, options, progress);
@@ -84,7 +86,7 @@ async function main(): Promise<void> {
         progress(`latency: warm-up round FAILED: ${errorText(err)}`);
       }
     }
-    for (let round = 1; round <= (options.phases.includes('latency') ? options.latencyRounds : 0); round++) {
+    for (let round = 1; round <= latencyRounds; round++) {
       for (const peer of round % 2 === 1 ? selected : [...selected].reverse()) {
         const tag = options.latencyRounds > 1 ? ` (round ${round}/${options.latencyRounds})` : '';
         progress(
